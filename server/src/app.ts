@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Database } from './platform/db/database.ts';
+import { createBuilder } from './platform/graphql/builder.ts';
+import { registerGraphql } from './platform/graphql/plugin.ts';
+import { registerHealth } from './platform/health.ts';
+import { registerAccessGuard, type RouteAccess } from './platform/http/access.ts';
+import { registerBodyParsers } from './platform/http/body.ts';
+import { registerErrorHandling } from './platform/http/error-handler.ts';
+import { registerWebApp } from './platform/http/web.ts';
+import { listen } from './platform/db/listen.ts';
+import { notificationTopic } from './modules/actions/index.ts';
+import type { Logger } from './platform/logger.ts';
+import { createMetrics, registerMetrics } from './platform/metrics.ts';
+import { createModules } from './modules.ts';
+
+export interface AppDeps {
+  config: Pick<
+    Config,
+    'production' | 'bodyLimitBytes' | 'trustProxy' | 'accessTokenTtlSeconds' | 'refreshTokenTtlDays' | 'webDist'
+  >;
+  secret: string;
+  db: Database;
+  log: Logger;
+}
+
+export interface HomServer {
+  app: FastifyInstance;
+  modules: ReturnType<typeof createModules>;
+  routes: RouteAccess[];
+  /** Stops answering new requests with anything but 503, then closes (see main.ts). */
+  drain(): void;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/** Platform plugins → modules → error handler. Everything a process needs to answer HTTP and GraphQL. */
+export async function buildApp(deps: AppDeps): Promise<HomServer> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: deps.config.bodyLimitBytes,
+    trustProxy: deps.config.trustProxy,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  let draining = false;
+  const routes: RouteAccess[] = [];
+  const metrics = createMetrics(() => ({
+    total: deps.db.pool.totalCount,
+    idle: deps.db.pool.idleCount,
+    waiting: deps.db.pool.waitingCount,
+  }));
+  const modules = createModules({ db: deps.db, secret: deps.secret, config: deps.config });
+
+  registerErrorHandling(app);
+  await registerBodyParsers(app);
+  registerAccessGuard(app, routes);
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (draining) {
+      void reply.header('connection', 'close').header('retry-after', '5');
+    }
+    request.ctx = {
+      actor: null,
+      requestId: String(request.id),
+      clientIp: request.ip,
+      userAgent: request.headers['user-agent'],
+    };
+    const authorization = request.headers.authorization;
+    const apiKey = request.headers['x-api-key'];
+    if (authorization !== undefined || apiKey !== undefined) {
+      request.ctx.actor = await modules.identity.authenticate({
+        authorization,
+        apiKey: Array.isArray(apiKey) ? apiKey[0] : apiKey,
+      });
+    }
+  });
+  registerMetrics(app, metrics);
+  registerHealth(app, { ping: () => deps.db.ping(), isDraining: () => draining });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'HOM API',
+        version: '0.1.0',
+        description: 'History of Machines: REST API. Errors: {success:false, message, error_code, timestamp, errors?, request_id}.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    // Module routes carry zod schemas; GraphQL's and the platform's carry plain JSON schema.
+    transform: (input) => (usesZod(input.schema) ? jsonSchemaTransform(input) : { schema: input.schema, url: input.url }),
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  // Module routes speak zod; GraphQL and the platform routes keep Fastify's own JSON-schema compilers.
+  await app.register(async (scope) => {
+    scope.setValidatorCompiler(validatorCompiler);
+    scope.setSerializerCompiler(serializerCompiler);
+    for (const routes of modules.routes) await scope.register(routes);
+  });
+
+  const builder = createBuilder();
+  for (const register of modules.graphql) register(builder);
+  await registerGraphql(app, {
+    schema: builder.toSchema(),
+    production: deps.config.production,
+    log: deps.log,
+    authenticate: (credentials) => modules.identity.authenticate(credentials),
+  });
+  await registerWebApp(app, deps.config.webDist);
+
+  // Live notifications: every API process hears every commit and pushes to its own subscribers.
+  const notifications = listen(
+    deps.db.pool,
+    'hom_notification',
+    (payload) => {
+      const event = JSON.parse(payload) as { id: number; user_id: number };
+      void app.graphql.pubsub.publish({ topic: notificationTopic(event.user_id), payload: { id: event.id } });
+    },
+    deps.log,
+  );
+  app.addHook('onClose', () => notifications.close());
+
+  return {
+    app,
+    modules,
+    routes,
+    drain: () => {
+      draining = true;
+    },
+  };
+}
+
+function usesZod(schema: object | undefined): boolean {
+  if (!schema) return false;
+  const parts = Object.values(schema as Record<string, unknown>);
+  const response = (schema as { response?: Record<string, unknown> }).response;
+  return [...parts, ...Object.values(response ?? {})].some((part) => typeof part === 'object' && part !== null && '_zod' in part);
+}

@@ -1,0 +1,130 @@
+import path from 'node:path';
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/** Every process role a HOM process can run; see docs/architecture.md. */
+export const PROCESS_ROLES = ['api', 'ingest', 'worker'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HOM_DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    DATABASE_APP_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    HOM_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    HOM_ROLES: z
+      .string()
+      .default('api,ingest,worker')
+      .transform((value) => value.split(',').map((role) => role.trim()))
+      .pipe(z.array(z.enum(PROCESS_ROLES)).min(1)),
+    HOM_ADMIN_USERNAME: optionalString,
+    HOM_ADMIN_PASSWORD: optionalString,
+    HOM_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+    HOM_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    HOM_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1_048_576),
+    HOM_TRUST_PROXY: booleanFlag.default(false),
+    HOM_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(9_000),
+    HOM_WEB_DIST: z.string().min(1).default('web/dist'),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.HOM_ADMIN_USERNAME) !== Boolean(env.HOM_ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOM_ADMIN_PASSWORD'],
+        message: 'HOM_ADMIN_USERNAME and HOM_ADMIN_PASSWORD must be set together',
+      });
+    }
+    if (env.HOM_ADMIN_PASSWORD !== undefined && env.HOM_ADMIN_PASSWORD.length < 12) {
+      ctx.addIssue({ code: 'custom', path: ['HOM_ADMIN_PASSWORD'], message: 'must be at least 12 characters' });
+    }
+    if (env.NODE_ENV === 'production' && env.DATABASE_URL && !env.HOM_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOM_SECRET'],
+        message: 'is required in production with an external DATABASE_URL (all processes must share it)',
+      });
+    }
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  production: boolean;
+  host: string;
+  port: number;
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databaseAppUrl: string | undefined;
+  databasePoolSize: number;
+  secret: string | undefined;
+  roles: ProcessRole[];
+  bootstrapAdmin: { username: string; password: string } | undefined;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  shutdownTimeoutMs: number;
+  webDist: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment (and `.env`, which never overrides real variables) once, listing every problem. */
+export function loadConfig(source: NodeJS.ProcessEnv = readProcessEnv()): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    production: env.NODE_ENV === 'production',
+    host: env.HOST,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    dataDir: path.resolve(env.HOM_DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    databaseAppUrl: env.DATABASE_APP_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    secret: env.HOM_SECRET,
+    roles: [...new Set(env.HOM_ROLES)],
+    bootstrapAdmin:
+      env.HOM_ADMIN_USERNAME && env.HOM_ADMIN_PASSWORD
+        ? { username: env.HOM_ADMIN_USERNAME, password: env.HOM_ADMIN_PASSWORD }
+        : undefined,
+    accessTokenTtlSeconds: env.HOM_ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: env.HOM_REFRESH_TOKEN_TTL_DAYS,
+    bodyLimitBytes: env.HOM_BODY_LIMIT_BYTES,
+    trustProxy: env.HOM_TRUST_PROXY,
+    shutdownTimeoutMs: env.HOM_SHUTDOWN_TIMEOUT_MS,
+    webDist: path.resolve(env.HOM_WEB_DIST),
+  };
+}
+
+function readProcessEnv(): NodeJS.ProcessEnv {
+  loadDotenv({ quiet: true });
+  return process.env;
+}

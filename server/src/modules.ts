@@ -1,0 +1,31 @@
+import type { Config } from './config.ts';
+import type { Database } from './platform/db/database.ts';
+import type { Builder } from './platform/graphql/builder.ts';
+import type { HomApp } from './platform/http/types.ts';
+import { createNotificationService, notificationRoutes, registerNotificationGraphql } from './modules/actions/index.ts';
+import { auditRoutes, createAuditService, registerAuditGraphql } from './modules/audit/index.ts';
+import { createIdentityModule, usersWithPermission } from './modules/identity/index.ts';
+
+/** Wires the domain modules together through their public doors; the only place that knows them all. */
+export function createModules(deps: {
+  db: Database;
+  secret: string;
+  config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlDays'>;
+}) {
+  const identity = createIdentityModule({
+    db: deps.db,
+    secret: deps.secret,
+    accessTokenTtlSeconds: deps.config.accessTokenTtlSeconds,
+    refreshTokenTtlDays: deps.config.refreshTokenTtlDays,
+  });
+  const audit = createAuditService({ db: deps.db });
+  const notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
+
+  const routes: ((app: HomApp) => Promise<void>)[] = [identity.routes, auditRoutes(audit), notificationRoutes(notifications)];
+  const graphql: ((builder: Builder) => void)[] = [
+    identity.registerGraphql,
+    (builder) => registerAuditGraphql(builder, audit),
+    (builder) => registerNotificationGraphql(builder, notifications),
+  ];
+  return { identity, audit, notifications, routes, graphql };
+}

@@ -1,0 +1,3 @@
+export { recordChange, createAuditService, type AuditService, type AuditChange } from './audit.service.ts';
+export { auditRoutes } from './audit.routes.ts';
+export { registerAuditGraphql } from './audit.graphql.ts';

@@ -1,0 +1,49 @@
+/**
+ * The permission matrix: the one place that says which role may do what.
+ * docs/permissions.md shows the same table; permissions.test.ts walks every role × every operation.
+ */
+export const PERMISSIONS = {
+  'user:read': 'See user accounts (to assign work)',
+  'user:manage': 'Create, edit and disable users; set roles and site memberships',
+  'site:read': 'See the sites one is a member of',
+  'site:manage': 'Create and edit sites',
+  'apikey:manage': 'Create and revoke machine API keys',
+  'audit:read': 'Browse the audit log',
+  'settings:manage': 'Change system settings such as self-registration',
+  'notification:read': 'Read and mark one’s own notifications',
+  'ingest:write': 'Send machine data (test results, readings)',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const ROLE_NAMES = ['admin', 'manager', 'planner', 'technician', 'operator', 'viewer', 'machine'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+/** Accepted on input for the production-tracking mobile client; stored as the canonical name. */
+export const ROLE_ALIASES: Record<string, RoleName> = { worker: 'operator' };
+
+/** The role a self-registered account gets: it can sign in and see nothing until an admin grants more. */
+export const LOWEST_ROLE: RoleName = 'viewer';
+
+const everyone: Permission[] = ['site:read', 'notification:read'];
+
+export const ROLES: Record<RoleName, { description: string; permissions: readonly Permission[] }> = {
+  admin: {
+    description: 'Runs HOM: users, sites, keys, settings, everything',
+    permissions: Object.keys(PERMISSIONS) as Permission[],
+  },
+  manager: { description: 'Steers maintenance and production', permissions: [...everyone, 'user:read', 'audit:read'] },
+  planner: { description: 'Plans work orders and assigns people', permissions: [...everyone, 'user:read'] },
+  technician: { description: 'Repairs machines and tools', permissions: everyone },
+  operator: { description: 'Runs the line (the mobile client calls this role worker)', permissions: everyone },
+  viewer: { description: 'Reads dashboards', permissions: everyone },
+  machine: { description: 'A machine or test station sending data with an API key', permissions: ['ingest:write'] },
+};
+
+export function isRoleName(value: string): value is RoleName {
+  return (ROLE_NAMES as readonly string[]).includes(value);
+}
+
+export function permissionsOf(role: string): ReadonlySet<Permission> {
+  return new Set(isRoleName(role) ? ROLES[role].permissions : []);
+}

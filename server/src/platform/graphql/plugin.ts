@@ -1,0 +1,80 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import type { FastifyInstance } from 'fastify';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type GraphQLSchema, type ValidationRule } from 'graphql';
+import mercurius from 'mercurius';
+import type { Actor, RequestContext } from '../auth/actor.ts';
+import { AppError, type FieldError } from '../errors.ts';
+import { translateDatabaseError } from '../db/errors.ts';
+import type { Logger } from '../logger.ts';
+import { createGraphQLContext } from './builder.ts';
+
+/** Limits checked during validation, before any resolver runs. */
+export const GRAPHQL_LIMITS = { maxDepth: 8, maxAliases: 15, maxCost: 5000 } as const;
+
+export interface GraphQLOptions {
+  schema: GraphQLSchema;
+  production: boolean;
+  log: Logger;
+  authenticate(credentials: { authorization?: string }): Promise<Actor | null>;
+}
+
+export async function registerGraphql(app: FastifyInstance, options: GraphQLOptions): Promise<void> {
+  const rules: ValidationRule[] = [
+    maxDepthRule({ n: GRAPHQL_LIMITS.maxDepth, exposeLimits: true }) as unknown as ValidationRule,
+    maxAliasesRule({ n: GRAPHQL_LIMITS.maxAliases, exposeLimits: true }) as unknown as ValidationRule,
+    costLimitRule({ maxCost: GRAPHQL_LIMITS.maxCost, exposeLimits: true }) as unknown as ValidationRule,
+  ];
+  if (options.production) rules.push(NoSchemaIntrospectionCustomRule);
+
+  await app.register(mercurius, {
+    schema: options.schema,
+    path: '/graphql',
+    graphiql: !options.production,
+    jit: 1,
+    allowBatchedQueries: false,
+    validationRules: rules,
+    additionalRouteOptions: { config: { access: 'public' } },
+    context: (request) => createGraphQLContext(request.ctx),
+    subscription: {
+      keepAlive: 30_000,
+      queueHighWaterMark: 100,
+      onConnect: async ({ payload }) => {
+        const authorization = typeof payload?.authorization === 'string' ? payload.authorization : undefined;
+        try {
+          const actor = await options.authenticate({ authorization });
+          if (!actor) return false;
+          const request: RequestContext = { actor, requestId: `ws-${Date.now()}`, clientIp: 'ws', userAgent: undefined };
+          return createGraphQLContext(request);
+        } catch {
+          return false;
+        }
+      },
+    },
+    errorFormatter: (execution, context) => {
+      const formatted = mercurius.defaultErrorFormatter(execution, context);
+      const errors = execution.errors.map((error) => formatError(error, options));
+      return { statusCode: formatted.statusCode, response: { data: execution.data ?? null, errors } };
+    },
+  });
+}
+
+function formatError(error: GraphQLError, options: GraphQLOptions) {
+  const original = error.originalError;
+  const coded = original instanceof AppError ? original : translateDatabaseError(original);
+  const path = error.path;
+  const locations = error.locations;
+  if (coded) {
+    const extensions: { code: string; errors?: FieldError[] } = { code: coded.code };
+    if (coded.errors) extensions.errors = coded.errors;
+    const message = coded.kind === 'internal' ? 'Internal error' : coded.message;
+    return { message, path, locations, extensions };
+  }
+  if (original && !(original instanceof GraphQLError)) {
+    options.log.error({ err: original }, 'GraphQL resolver failed');
+    return { message: 'Internal error', path, locations, extensions: { code: 'INTERNAL_ERROR' } };
+  }
+  const message = options.production ? error.message.replace(/\s*Did you mean .*$/, '') : error.message;
+  return { message, path, locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type HomServer } from './app.ts';
+import type { Config } from './config.ts';
+import { appUrlFrom, createDatabase, type Database } from './platform/db/database.ts';
+import { embeddedSecret, startEmbeddedPostgres, type EmbeddedPostgres } from './platform/db/embedded.ts';
+import { migrate } from './platform/db/migrate.ts';
+import type { Logger } from './platform/logger.ts';
+import { startWorker, type Worker } from './worker.ts';
+
+export interface RunningHom {
+  url: string | undefined;
+  server: HomServer | undefined;
+  db: Database;
+  /** Drains in-flight requests (new ones get 503), then stops the worker, the pool and embedded PostgreSQL. */
+  close(): Promise<void>;
+}
+
+/** Everything `npm start` does after reading the configuration. */
+export async function startHom(config: Config, log: Logger): Promise<RunningHom> {
+  let embedded: EmbeddedPostgres | undefined;
+  let ownerUrl = config.databaseUrl;
+  if (!ownerUrl) {
+    embedded = await startEmbeddedPostgres(config.dataDir, log.child({ component: 'embedded-postgres' }));
+    ownerUrl = embedded.url;
+  }
+  try {
+    const secret = config.secret ?? (await fallbackSecret(config, log));
+    await migrate({ ownerUrl, secret: config.databaseAppUrl ? undefined : secret, log });
+    const db = createDatabase(config.databaseAppUrl ?? appUrlFrom(ownerUrl, secret), config.databasePoolSize, log);
+
+    let server: HomServer | undefined;
+    let url: string | undefined;
+    let app: FastifyInstance | undefined;
+    if (config.roles.includes('api')) {
+      server = await buildApp({ config, secret, db, log });
+      app = server.app;
+      if (config.bootstrapAdmin) {
+        await server.modules.identity.services.accounts.createAdmin(config.bootstrapAdmin, { onlyIfNone: true, log });
+      }
+      url = await app.listen({ host: config.host, port: config.port });
+    }
+    const worker: Worker | undefined = config.roles.includes('worker') ? startWorker({ db, log }) : undefined;
+    log.info({ url, roles: config.roles, embedded: Boolean(embedded) }, 'HOM started');
+
+    return {
+      url,
+      server,
+      db,
+      async close() {
+        server?.drain();
+        await app?.close();
+        await worker?.stop();
+        await db.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function fallbackSecret(config: Config, log: Logger): Promise<string> {
+  if (!config.databaseUrl) return embeddedSecret(config.dataDir);
+  log.warn('HOM_SECRET is not set: using a random one; tokens end when this process stops and processes cannot share them');
+  const { randomBytes } = await import('node:crypto');
+  return randomBytes(48).toString('base64url');
+}
