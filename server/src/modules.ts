@@ -2,7 +2,13 @@ import type { Config } from './config.ts';
 import type { Database } from './platform/db/database.ts';
 import type { Builder } from './platform/graphql/builder.ts';
 import type { HomApp } from './platform/http/types.ts';
-import { createNotificationService, notificationRoutes, registerNotificationGraphql } from './modules/actions/index.ts';
+import {
+  createNotificationService,
+  notificationRoutes,
+  registerNotificationGraphql,
+  type NotificationService,
+} from './modules/actions/index.ts';
+import { SYSTEM_SCOPE } from './platform/db/database.ts';
 import { auditRoutes, createAuditService, registerAuditGraphql } from './modules/audit/index.ts';
 import { createIdentityModule, usersWithPermission } from './modules/identity/index.ts';
 
@@ -12,14 +18,26 @@ export function createModules(deps: {
   secret: string;
   config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlDays'>;
 }) {
+  // Declared before identity so registration can tell the admins; used only after start-up.
+  let notifications: NotificationService | undefined;
   const identity = createIdentityModule({
     db: deps.db,
+    onUserRegistered: async (user) => {
+      await deps.db.transaction(SYSTEM_SCOPE, (tx) =>
+        notifications!.raise(tx, {
+          kind: 'user_registered',
+          title: `New account "${user.username}" is waiting for a role and a site`,
+          link: '/app/admin/users',
+          recipients: { roles: ['admin'] },
+        }),
+      );
+    },
     secret: deps.secret,
     accessTokenTtlSeconds: deps.config.accessTokenTtlSeconds,
     refreshTokenTtlDays: deps.config.refreshTokenTtlDays,
   });
   const audit = createAuditService({ db: deps.db });
-  const notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
+  notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
 
   const routes: ((app: HomApp) => Promise<void>)[] = [identity.routes, auditRoutes(audit), notificationRoutes(notifications)];
   const graphql: ((builder: Builder) => void)[] = [

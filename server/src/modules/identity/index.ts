@@ -10,12 +10,14 @@ import { createSiteService } from './site.service.ts';
 import { createTokenSigner } from './tokens.ts';
 import { createUserService } from './user.service.ts';
 import type { Builder } from '../../platform/graphql/builder.ts';
+import type { UserOutput } from './identity.dto.ts';
 
 export { PERMISSIONS, ROLES, ROLE_NAMES, ROLE_ALIASES, permissionsOf, type Permission, type RoleName } from './permissions.ts';
 export { THROTTLE } from './session.service.ts';
 export { ARGON2_PARAMS } from './passwords.ts';
 export type { Authenticate } from './authenticator.ts';
 export type { IdentityServices } from './identity.routes.ts';
+export type { UserOutput, SiteOutput } from './identity.dto.ts';
 export { usersWithPermission } from './user.repository.ts';
 
 export interface IdentityDeps {
@@ -23,6 +25,8 @@ export interface IdentityDeps {
   secret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
+  /** Called after a self-registration commits (the app tells the admins). */
+  onUserRegistered: (user: UserOutput) => Promise<void>;
 }
 
 export function createIdentityModule(deps: IdentityDeps) {
@@ -34,7 +38,7 @@ export function createIdentityModule(deps: IdentityDeps) {
     apiKeys,
     sites: createSiteService({ db: deps.db }),
     sessions: createSessionService({ db: deps.db, signer, refreshTokenTtlDays: deps.refreshTokenTtlDays }),
-    settings: createSettingsService({ db: deps.db, users }),
+    settings: createSettingsService({ db: deps.db, users, onUserRegistered: deps.onUserRegistered }),
     accounts: createAccountService({ db: deps.db, users }),
   };
   return {

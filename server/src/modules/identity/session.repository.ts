@@ -5,6 +5,8 @@ import type { Tables } from '../../platform/db/tables.ts';
 type Reader = Kysely<Tables>;
 
 export interface AttemptCounts {
+  /** The asking address signed in to this account successfully within 30 days. */
+  knownAddress: boolean;
   accountRecentFromUnknown: number;
   accountLastHour: number;
   addressRecent: number;
@@ -16,6 +18,7 @@ export interface AttemptCounts {
 /** Failure counts for throttling sign-in (see docs/security.md). */
 export async function countFailures(db: Reader, username: string, clientIp: string, windowMinutes: number): Promise<AttemptCounts> {
   const result = await sql<{
+    known_address: boolean;
     account_unknown: number;
     account_hour: number;
     address_recent: number;
@@ -36,6 +39,7 @@ export async function countFailures(db: Reader, username: string, clientIp: stri
       where client_ip = ${clientIp} and not succeeded and at > now() - make_interval(mins => ${windowMinutes})
     )
     select
+      exists (select 1 from known where client_ip = ${clientIp}) as known_address,
       (select count(*) from account where not from_known and at > now() - make_interval(mins => ${windowMinutes}))::int as account_unknown,
       (select count(*) from account)::int as account_hour,
       (select count(*) from address)::int as address_recent,
@@ -45,6 +49,7 @@ export async function countFailures(db: Reader, username: string, clientIp: stri
   `.execute(db);
   const row = result.rows[0];
   return {
+    knownAddress: row?.known_address ?? false,
     accountRecentFromUnknown: row?.account_unknown ?? 0,
     accountLastHour: row?.account_hour ?? 0,
     addressRecent: row?.address_recent ?? 0,

@@ -43,7 +43,7 @@ export function createSessionService({ db, signer, refreshTokenTtlDays }: Sessio
     const counts = await sessions.countFailures(db.direct, username, clientIp, THROTTLE.windowMinutes);
     const windowMs = THROTTLE.windowMinutes * 60_000;
     const waits: number[] = [];
-    if (counts.accountRecentFromUnknown >= THROTTLE.perAccountFromUnknownAddresses && counts.oldestAccountRecent) {
+    if (!counts.knownAddress && counts.accountRecentFromUnknown >= THROTTLE.perAccountFromUnknownAddresses && counts.oldestAccountRecent) {
       waits.push(counts.oldestAccountRecent.getTime() + windowMs - Date.now());
     }
     if (counts.accountLastHour >= THROTTLE.perAccountPerHour && counts.oldestAccountHour) {

@@ -11,7 +11,11 @@ export interface Settings {
   self_registration_enabled: boolean;
 }
 
-export function createSettingsService(deps: { db: Pick<Database, 'transaction' | 'direct'>; users: Pick<UserService, 'create'> }) {
+export function createSettingsService(deps: {
+  db: Pick<Database, 'transaction' | 'direct'>;
+  users: Pick<UserService, 'create'>;
+  onUserRegistered: (user: UserOutput) => Promise<void>;
+}) {
   const { db } = deps;
 
   async function read(): Promise<Settings> {
@@ -43,7 +47,9 @@ export function createSettingsService(deps: { db: Pick<Database, 'transaction' |
         throw registrationClosed('Self-registration is turned off here; ask an administrator for an account');
       }
       const ctx = { ...systemContext(request.requestId), clientIp: request.clientIp };
-      return deps.users.create(ctx, { ...input, role: LOWEST_ROLE, site_ids: [] });
+      const user = await deps.users.create(ctx, { ...input, role: LOWEST_ROLE, site_ids: [] });
+      await deps.onUserRegistered(user);
+      return user;
     },
   };
 }
