@@ -20,9 +20,26 @@ interface EmbeddedState {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 
-export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedPostgres> {
+/**
+ * Starts the cluster for a HOM server, or, for the CLI (`attach`), reuses the one a running HOM
+ * already started on this data folder. A second server on the same folder is refused; a cluster
+ * left behind by a HOM that crashed is stopped first.
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: Logger,
+  options: { attach?: boolean } = {},
+): Promise<EmbeddedPostgres> {
   const clusterDir = path.join(dataDir, 'pg');
   await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
+  const owner = await runningHom(dataDir);
+  if (owner !== undefined) {
+    if (!options.attach) throw new Error(`HOM (pid ${owner}) is already running with the data folder ${dataDir}`);
+    const state = await readOrCreateState(dataDir);
+    const port = await clusterPort(clusterDir);
+    const url = `postgres://postgres:${encodeURIComponent(state.ownerPassword)}@127.0.0.1:${port}/hom`;
+    return { url, stop: async () => undefined };
+  }
   const runningAsRoot = process.getuid?.() === 0;
   if (runningAsRoot) await assertTraversableByPostgres(dataDir);
 
@@ -56,10 +73,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
 
   const ownerUrl = `postgres://postgres:${encodeURIComponent(state.ownerPassword)}@127.0.0.1:${port}`;
   await ensureDatabase(`${ownerUrl}/postgres`, 'hom');
+  const lockFile = path.join(dataDir, 'hom.pid');
+  await fs.writeFile(lockFile, String(process.pid));
   return {
     url: `${ownerUrl}/hom`,
     stop: async () => {
       await server.stop();
+      await fs.rm(lockFile, { force: true });
       log.info('embedded PostgreSQL stopped');
     },
   };
@@ -124,6 +144,24 @@ async function stopOrphanedServer(clusterDir: string, log: Logger): Promise<void
     await sleep(200);
   }
   await fs.rm(pidFile, { force: true });
+}
+
+/** The pid of a live HOM process that owns this data folder, if any. */
+async function runningHom(dataDir: string): Promise<number | undefined> {
+  try {
+    const pid = Number.parseInt(await fs.readFile(path.join(dataDir, 'hom.pid'), 'utf8'), 10);
+    if (pid === process.pid || !isAlive(pid)) return undefined;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node') ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function clusterPort(clusterDir: string): Promise<number> {
+  // postmaster.pid: line 4 is the port the cluster listens on.
+  const port = Number.parseInt((await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[3] ?? '', 10);
+  if (!Number.isInteger(port)) throw new Error('The running HOM\'s PostgreSQL port cannot be read');
+  return port;
 }
 
 function isAlive(pid: number): boolean {

@@ -20,7 +20,6 @@ export async function registerWebApp(app: FastifyInstance, webDist: string): Pro
     );
     return;
   }
-  const index = await fs.readFile(indexFile);
   await app.register(fastifyStatic, {
     root: webDist,
     prefix: '/app/',
@@ -30,8 +29,9 @@ export async function registerWebApp(app: FastifyInstance, webDist: string): Pro
       res.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  const sendIndex = (_request: unknown, reply: import('fastify').FastifyReply) =>
-    reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(index);
+  // Read per request (the OS caches it): a rebuilt web app is served without a restart.
+  const sendIndex = async (_request: unknown, reply: import('fastify').FastifyReply) =>
+    reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(await fs.readFile(indexFile));
   app.get('/app/', { config: { access: 'public' }, schema: { hide: true } }, sendIndex);
   app.get('/app/*', { config: { access: 'public' }, schema: { hide: true } }, sendIndex);
 }

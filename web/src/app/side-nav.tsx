@@ -1,0 +1,79 @@
+import { Link } from '@tanstack/react-router';
+import {
+  Bell,
+  Factory,
+  House,
+  KeyRound,
+  ScrollText,
+  Settings,
+  ShieldCheck,
+  Users,
+  type LucideIcon,
+} from 'lucide-react';
+import { useTranslation } from 'react-i18next';
+import { can, useCurrentUser, type Permission } from '../features/auth/use-current-user.ts';
+
+interface NavEntry {
+  to: string;
+  labelKey: string;
+  icon: LucideIcon;
+  permission?: Permission;
+}
+
+const workEntries: NavEntry[] = [
+  { to: '/', labelKey: 'nav.home', icon: House },
+  { to: '/notifications', labelKey: 'nav.notifications', icon: Bell },
+];
+
+const adminEntries: NavEntry[] = [
+  { to: '/admin/users', labelKey: 'nav.users', icon: Users, permission: 'user:manage' },
+  { to: '/admin/roles', labelKey: 'nav.roles', icon: ShieldCheck, permission: 'user:manage' },
+  { to: '/admin/sites', labelKey: 'nav.sites', icon: Factory, permission: 'site:manage' },
+  { to: '/admin/api-keys', labelKey: 'nav.apiKeys', icon: KeyRound, permission: 'apikey:manage' },
+  { to: '/admin/audit', labelKey: 'nav.audit', icon: ScrollText, permission: 'audit:read' },
+  { to: '/admin/settings', labelKey: 'nav.settings', icon: Settings, permission: 'settings:manage' },
+];
+
+function NavLink({ entry, onNavigate }: { entry: NavEntry; onNavigate?: () => void }) {
+  const { t } = useTranslation();
+  const Icon = entry.icon;
+  return (
+    <Link
+      to={entry.to}
+      onClick={onNavigate}
+      activeOptions={{ exact: entry.to === '/' }}
+      className="flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800"
+      activeProps={{
+        className: 'bg-sky-100 text-sky-900 dark:bg-sky-900/50 dark:text-sky-100',
+        'aria-current': 'page',
+      }}
+    >
+      <Icon aria-hidden className="size-4 shrink-0" />
+      {t(entry.labelKey)}
+    </Link>
+  );
+}
+
+/** The plant's side navigation; admin entries appear only with the matching permission. */
+export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
+  const { t } = useTranslation();
+  const user = useCurrentUser().data;
+  const allowedAdmin = adminEntries.filter((entry) => entry.permission && can(user, entry.permission));
+  return (
+    <nav aria-label={t('nav.label')} className="flex flex-col gap-1 p-3">
+      {workEntries.map((entry) => (
+        <NavLink key={entry.to} entry={entry} onNavigate={onNavigate} />
+      ))}
+      {allowedAdmin.length > 0 && (
+        <>
+          <p className="mt-4 px-3 pb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">
+            {t('nav.admin')}
+          </p>
+          {allowedAdmin.map((entry) => (
+            <NavLink key={entry.to} entry={entry} onNavigate={onNavigate} />
+          ))}
+        </>
+      )}
+    </nav>
+  );
+}
