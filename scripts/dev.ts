@@ -8,7 +8,10 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const children = [
   spawn(process.execPath, ['--watch-path=server/src', 'server/src/main.ts'], { cwd: root, stdio: 'inherit' }),
-  spawn(path.join(root, 'node_modules/.bin/vite'), ['--config', 'web/vite.config.ts'], { cwd: root, stdio: 'inherit' }),
+  spawn(path.join(root, 'node_modules/.bin/vite'), ['--config', 'web/vite.config.ts'], {
+    cwd: root,
+    stdio: 'inherit',
+  }),
 ];
 const stop = () => {
   for (const child of children) child.kill('SIGTERM');

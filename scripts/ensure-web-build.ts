@@ -18,8 +18,16 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-const sources = [path.join(root, 'web/src'), path.join(root, 'web/index.html'), path.join(root, 'web/vite.config.ts')];
-const sourceTime = Math.max(...sources.map((source) => (statSync(source).isDirectory() ? newestSource(source) : statSync(source).mtimeMs)));
+const sources = [
+  path.join(root, 'web/src'),
+  path.join(root, 'web/index.html'),
+  path.join(root, 'web/vite.config.ts'),
+];
+const sourceTime = Math.max(
+  ...sources.map((source) =>
+    statSync(source).isDirectory() ? newestSource(source) : statSync(source).mtimeMs,
+  ),
+);
 if (!existsSync(built) || statSync(built).mtimeMs < sourceTime) {
   process.stdout.write('Building the web app (once; about 15 s)...\n');
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './platform/db/database.ts';
 import { createBuilder } from './platform/graphql/builder.ts';
@@ -21,7 +26,12 @@ import { createModules } from './modules.ts';
 export interface AppDeps {
   config: Pick<
     Config,
-    'production' | 'bodyLimitBytes' | 'trustProxy' | 'accessTokenTtlSeconds' | 'refreshTokenTtlDays' | 'webDist'
+    | 'production'
+    | 'bodyLimitBytes'
+    | 'trustProxy'
+    | 'accessTokenTtlSeconds'
+    | 'refreshTokenTtlDays'
+    | 'webDist'
   >;
   secret: string;
   db: Database;
@@ -94,13 +104,15 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
       info: {
         title: 'HOM API',
         version: '0.1.0',
-        description: 'History of Machines: REST API. Errors: {success:false, message, error_code, timestamp, errors?, request_id}.',
+        description:
+          'History of Machines: REST API. Errors: {success:false, message, error_code, timestamp, errors?, request_id}.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
     // Module routes carry zod schemas; GraphQL's and the platform's carry plain JSON schema.
-    transform: (input) => (usesZod(input.schema) ? jsonSchemaTransform(input) : { schema: input.schema, url: input.url }),
+    transform: (input) =>
+      usesZod(input.schema) ? jsonSchemaTransform(input) : { schema: input.schema, url: input.url },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
@@ -147,5 +159,7 @@ function usesZod(schema: object | undefined): boolean {
   if (!schema) return false;
   const parts = Object.values(schema as Record<string, unknown>);
   const response = (schema as { response?: Record<string, unknown> }).response;
-  return [...parts, ...Object.values(response ?? {})].some((part) => typeof part === 'object' && part !== null && '_zod' in part);
+  return [...parts, ...Object.values(response ?? {})].some(
+    (part) => typeof part === 'object' && part !== null && '_zod' in part,
+  );
 }

@@ -41,19 +41,33 @@ async function main(): Promise<number> {
 
   const config = loadConfig();
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const ask = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  const ask = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: process.stdin.isTTY,
+  });
   const username = values.username ?? (await ask.question('Username: '));
-  const password = values['password-stdin'] ? await readAll(ask) : await askHidden(ask, 'Password (12+ characters): ');
-  const fullName = values['full-name'] ?? (values.username ? undefined : (await ask.question('Full name (optional): ')) || undefined);
+  const password = values['password-stdin']
+    ? await readAll(ask)
+    : await askHidden(ask, 'Password (12+ characters): ');
+  const fullName =
+    values['full-name'] ??
+    (values.username ? undefined : (await ask.question('Full name (optional): ')) || undefined);
   ask.close();
   const input = parseInput(adminInput, { username, password, full_name: fullName, email: values.email });
 
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log, { attach: true });
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres(config.dataDir, log, { attach: true });
   const ownerUrl = config.databaseUrl ?? embedded!.url;
   try {
     const secret = config.secret ?? (config.databaseUrl ? undefined : await embeddedSecret(config.dataDir));
     await migrate({ ownerUrl, secret, log });
-    const db = createDatabase(config.databaseAppUrl ?? (secret ? appUrlFrom(ownerUrl, secret) : ownerUrl), 2, log);
+    const db = createDatabase(
+      config.databaseAppUrl ?? (secret ? appUrlFrom(ownerUrl, secret) : ownerUrl),
+      2,
+      log,
+    );
     try {
       const accounts = createAccountService({ db, users: createUserService({ db }) });
       const created = await accounts.createAdmin(input, { onlyIfNone: false, log });
@@ -72,7 +86,8 @@ async function askHidden(ask: ReturnType<typeof createInterface>, prompt: string
   const output = process.stdout as NodeJS.WriteStream & { muted?: boolean };
   const write = output.write.bind(output);
   process.stdout.write(prompt);
-  output.write = ((chunk: string | Uint8Array, ...rest: never[]) => (chunk === '\n' || chunk === '\r\n' ? write(chunk, ...rest) : true)) as typeof output.write;
+  output.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
+    chunk === '\n' || chunk === '\r\n' ? write(chunk, ...rest) : true) as typeof output.write;
   try {
     return await ask.question('');
   } finally {
@@ -91,7 +106,10 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-    else if (isAppError(error)) process.stderr.write(`${error.message}\n${(error.errors ?? []).map((e) => `  - ${e.field}: ${e.message}\n`).join('')}`);
+    else if (isAppError(error))
+      process.stderr.write(
+        `${error.message}\n${(error.errors ?? []).map((e) => `  - ${e.field}: ${e.message}\n`).join('')}`,
+      );
     else process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);
   },

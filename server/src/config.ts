@@ -36,7 +36,12 @@ const envSchema = z
     HOM_ADMIN_PASSWORD: optionalString,
     HOM_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
     HOM_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-    HOM_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1_048_576),
+    HOM_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1_048_576),
     HOM_TRUST_PROXY: booleanFlag.default(false),
     HOM_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(9_000),
     HOM_WEB_DIST: z.string().min(1).default('web/dist'),
@@ -50,7 +55,11 @@ const envSchema = z
       });
     }
     if (env.HOM_ADMIN_PASSWORD !== undefined && env.HOM_ADMIN_PASSWORD.length < 12) {
-      ctx.addIssue({ code: 'custom', path: ['HOM_ADMIN_PASSWORD'], message: 'must be at least 12 characters' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOM_ADMIN_PASSWORD'],
+        message: 'must be at least 12 characters',
+      });
     }
     if (env.NODE_ENV === 'production' && env.DATABASE_URL && !env.HOM_SECRET) {
       ctx.addIssue({

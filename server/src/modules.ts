@@ -6,7 +6,6 @@ import {
   createNotificationService,
   notificationRoutes,
   registerNotificationGraphql,
-  type NotificationService,
 } from './modules/actions/index.ts';
 import { SYSTEM_SCOPE } from './platform/db/database.ts';
 import { auditRoutes, createAuditService, registerAuditGraphql } from './modules/audit/index.ts';
@@ -18,13 +17,12 @@ export function createModules(deps: {
   secret: string;
   config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlDays'>;
 }) {
-  // Declared before identity so registration can tell the admins; used only after start-up.
-  let notifications: NotificationService | undefined;
+  const notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
   const identity = createIdentityModule({
     db: deps.db,
     onUserRegistered: async (user) => {
       await deps.db.transaction(SYSTEM_SCOPE, (tx) =>
-        notifications!.raise(tx, {
+        notifications.raise(tx, {
           kind: 'user_registered',
           title: `New account "${user.username}" is waiting for a role and a site`,
           link: '/app/admin/users',
@@ -37,9 +35,12 @@ export function createModules(deps: {
     refreshTokenTtlDays: deps.config.refreshTokenTtlDays,
   });
   const audit = createAuditService({ db: deps.db });
-  notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
 
-  const routes: ((app: HomApp) => Promise<void>)[] = [identity.routes, auditRoutes(audit), notificationRoutes(notifications)];
+  const routes: ((app: HomApp) => Promise<void>)[] = [
+    identity.routes,
+    auditRoutes(audit),
+    notificationRoutes(notifications),
+  ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
     (builder) => registerAuditGraphql(builder, audit),

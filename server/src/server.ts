@@ -26,7 +26,11 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
   try {
     const secret = config.secret ?? (await fallbackSecret(config, log));
     await migrate({ ownerUrl, secret: config.databaseAppUrl ? undefined : secret, log });
-    const db = createDatabase(config.databaseAppUrl ?? appUrlFrom(ownerUrl, secret), config.databasePoolSize, log);
+    const db = createDatabase(
+      config.databaseAppUrl ?? appUrlFrom(ownerUrl, secret),
+      config.databasePoolSize,
+      log,
+    );
 
     let server: HomServer | undefined;
     let url: string | undefined;
@@ -35,7 +39,10 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
       server = await buildApp({ config, secret, db, log });
       app = server.app;
       if (config.bootstrapAdmin) {
-        await server.modules.identity.services.accounts.createAdmin(config.bootstrapAdmin, { onlyIfNone: true, log });
+        await server.modules.identity.services.accounts.createAdmin(config.bootstrapAdmin, {
+          onlyIfNone: true,
+          log,
+        });
       }
       url = await app.listen({ host: config.host, port: config.port });
     }
@@ -62,7 +69,9 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
 
 async function fallbackSecret(config: Config, log: Logger): Promise<string> {
   if (!config.databaseUrl) return embeddedSecret(config.dataDir);
-  log.warn('HOM_SECRET is not set: using a random one; tokens end when this process stops and processes cannot share them');
+  log.warn(
+    'HOM_SECRET is not set: using a random one; tokens end when this process stops and processes cannot share them',
+  );
   const { randomBytes } = await import('node:crypto');
   return randomBytes(48).toString('base64url');
 }

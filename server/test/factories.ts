@@ -11,7 +11,10 @@ export interface SiteRecord {
   time_zone: string;
 }
 
-export async function buildSite(h: Harness, overrides: Partial<Omit<SiteRecord, 'id'>> = {}): Promise<SiteRecord> {
+export async function buildSite(
+  h: Harness,
+  overrides: Partial<Omit<SiteRecord, 'id'>> = {},
+): Promise<SiteRecord> {
   const response = await h.request({
     method: 'POST',
     url: '/sites',
@@ -42,7 +45,12 @@ export async function buildUser(
     method: 'POST',
     url: '/auth/users',
     token: h.adminToken,
-    payload: { username: overrides.username ?? unique('user'), password, role: overrides.role ?? 'operator', site_ids: overrides.site_ids ?? [] },
+    payload: {
+      username: overrides.username ?? unique('user'),
+      password,
+      role: overrides.role ?? 'operator',
+      site_ids: overrides.site_ids ?? [],
+    },
   });
   if (response.statusCode !== 201) throw new Error(`buildUser: ${response.body}`);
   const user = response.json() as Omit<UserRecord, 'password' | 'token' | 'refreshToken'>;
@@ -51,7 +59,12 @@ export async function buildUser(
 }
 
 export async function buildApiKey(h: Harness, siteId: number): Promise<{ id: number; key: string }> {
-  const response = await h.request({ method: 'POST', url: '/api-keys', token: h.adminToken, payload: { site_id: siteId, name: unique('station') } });
+  const response = await h.request({
+    method: 'POST',
+    url: '/api-keys',
+    token: h.adminToken,
+    payload: { site_id: siteId, name: unique('station') },
+  });
   if (response.statusCode !== 201) throw new Error(`buildApiKey: ${response.body}`);
   return response.json();
 }

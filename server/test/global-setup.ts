@@ -37,7 +37,8 @@ export default async function setup(project: TestProject) {
   const admin = new pg.Client({ connectionString: withDatabase(base, 'postgres') });
   await admin.connect();
   await admin.query(`create database ${template}`);
-  const version = (await admin.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?';
+  const version =
+    (await admin.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?';
   await migrate({ ownerUrl: withDatabase(base, template), secret: TEST_SECRET, log });
 
   project.provide('ownerBaseUrl', base);
@@ -49,7 +50,8 @@ export default async function setup(project: TestProject) {
       `select datname from pg_database where datname like $1 or datname = $2`,
       [`${template}_%`, template],
     );
-    for (const { datname } of leftovers.rows) await admin.query(`drop database if exists ${datname} with (force)`);
+    for (const { datname } of leftovers.rows)
+      await admin.query(`drop database if exists ${datname} with (force)`);
     await admin.end();
     await embedded?.stop();
     if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });

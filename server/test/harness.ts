@@ -52,7 +52,10 @@ export async function createHarness(options: { production?: boolean } = {}): Pro
   await server.modules.identity.services.accounts.createAdmin(ADMIN, { onlyIfNone: true, log });
 
   const request: Harness['request'] = ({ token, headers, ...rest }) =>
-    server.app.inject({ ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
+    server.app.inject({
+      ...rest,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    });
   const login: Harness['login'] = async (username, password) => {
     const response = await request({ method: 'POST', url: '/auth/login', payload: { username, password } });
     if (response.statusCode !== 200) throw new Error(`login ${username} failed: ${response.body}`);

@@ -11,7 +11,11 @@ export function createMetrics(readDbPool: () => { total: number; idle: number; w
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'hom' });
   collectDefaultMetrics({ register: registry });
-  const pool = { total: 'connections open', idle: 'idle connections', waiting: 'requests waiting for a connection' };
+  const pool = {
+    total: 'connections open',
+    idle: 'idle connections',
+    waiting: 'requests waiting for a connection',
+  };
   for (const [key, help] of Object.entries(pool) as [keyof typeof pool, string][]) {
     new Gauge({
       name: `hom_db_pool_${key}`,
@@ -31,7 +35,11 @@ export function createMetrics(readDbPool: () => { total: number; idle: number; w
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    dbQueries: new Counter({ name: 'hom_db_queries_total', help: 'SQL statements sent', registers: [registry] }),
+    dbQueries: new Counter({
+      name: 'hom_db_queries_total',
+      help: 'SQL statements sent',
+      registers: [registry],
+    }),
   };
 }
 

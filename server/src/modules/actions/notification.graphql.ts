@@ -21,7 +21,9 @@ export function registerNotificationGraphql(builder: Builder, service: Notificat
     }),
   });
   const NotificationPage = builder
-    .objectRef<{ items: NotificationOutput[]; next_cursor: string | null; unread_count: number }>('NotificationPage')
+    .objectRef<{ items: NotificationOutput[]; next_cursor: string | null; unread_count: number }>(
+      'NotificationPage',
+    )
     .implement({
       fields: (t) => ({
         items: t.field({ type: [Notification], resolve: (page) => page.items }),
@@ -57,7 +59,10 @@ export function registerNotificationGraphql(builder: Builder, service: Notificat
       ),
     }),
     markAllNotificationsRead: t.int({
-      ...withAccess({ permission: 'notification:read' }, async (_p, _a, c) => (await service.markAllRead(c.request)).updated),
+      ...withAccess(
+        { permission: 'notification:read' },
+        async (_p, _a, c) => (await service.markAllRead(c.request)).updated,
+      ),
     }),
   }));
   builder.subscriptionFields((t) => ({
@@ -67,7 +72,9 @@ export function registerNotificationGraphql(builder: Builder, service: Notificat
       extensions: { access: { permission: 'notification:read' } },
       subscribe: (_root, _args, context) => {
         const ctx = requirePermission(context.request, 'notification:read');
-        return context.pubsub.subscribe(notificationTopic(ctx.actor.id ?? 0)) as Promise<AsyncIterable<{ id: number }>>;
+        return context.pubsub.subscribe(notificationTopic(ctx.actor.id ?? 0)) as Promise<
+          AsyncIterable<{ id: number }>
+        >;
       },
       resolve: (payload: { id: number }, _args, context) => service.get(context.request, payload.id),
     }),

@@ -5,7 +5,11 @@ import type { NotificationListInput, NotificationOutput } from './notification.d
 const columns = ['id', 'kind', 'title', 'body', 'link', 'site_id', 'created_at', 'read_at'] as const;
 
 /** Row-level security limits every read here to the caller's own notifications. */
-export function listNotifications(tx: Tx, userId: number, filter: NotificationListInput): Promise<NotificationOutput[]> {
+export function listNotifications(
+  tx: Tx,
+  userId: number,
+  filter: NotificationListInput,
+): Promise<NotificationOutput[]> {
   let query = tx
     .selectFrom('notifications')
     .select(columns)
@@ -55,7 +59,14 @@ export async function markAllRead(tx: Tx, userId: number): Promise<number> {
 export async function insertNotifications(
   tx: Tx,
   userIds: readonly number[],
-  note: { kind: string; title: string; body: string | null; link: string | null; site_id: number | null; data: unknown },
+  note: {
+    kind: string;
+    title: string;
+    body: string | null;
+    link: string | null;
+    site_id: number | null;
+    data: unknown;
+  },
 ): Promise<void> {
   if (userIds.length === 0) return;
   await tx

@@ -16,7 +16,11 @@ export function notificationRoutes(service: NotificationService) {
           tags: ['notifications'],
           querystring: notificationListInput,
           response: {
-            200: z.object({ items: z.array(notificationOutput), next_cursor: z.string().nullable(), unread_count: z.number() }),
+            200: z.object({
+              items: z.array(notificationOutput),
+              next_cursor: z.string().nullable(),
+              unread_count: z.number(),
+            }),
           },
         },
       },
@@ -24,12 +28,18 @@ export function notificationRoutes(service: NotificationService) {
     );
     app.post(
       '/notifications/:id/read',
-      { ...common, schema: { tags: ['notifications'], params: idParam, response: { 200: notificationOutput } } },
+      {
+        ...common,
+        schema: { tags: ['notifications'], params: idParam, response: { 200: notificationOutput } },
+      },
       (request) => service.markRead(request.ctx, request.params.id),
     );
     app.post(
       '/notifications/read-all',
-      { ...common, schema: { tags: ['notifications'], response: { 200: z.object({ updated: z.number() }) } } },
+      {
+        ...common,
+        schema: { tags: ['notifications'], response: { 200: z.object({ updated: z.number() }) } },
+      },
       (request) => service.markAllRead(request.ctx),
     );
   };

@@ -1,5 +1,10 @@
 import type { Kysely } from 'kysely';
-import { requirePermission, scopeOf, type AuthedContext, type RequestContext } from '../../platform/auth/actor.ts';
+import {
+  requirePermission,
+  scopeOf,
+  type AuthedContext,
+  type RequestContext,
+} from '../../platform/auth/actor.ts';
 import type { Database, Tx } from '../../platform/db/database.ts';
 import { defineError } from '../../platform/errors.ts';
 import type { Tables } from '../../platform/db/tables.ts';
@@ -15,14 +20,22 @@ import * as notifications from './notification.repository.ts';
 
 export const notificationNotFound = defineError('not_found', 'NOTIFICATION_NOT_FOUND');
 
-export type FindRecipients = (db: Kysely<Tables>, roles: readonly string[], siteId: number | null) => Promise<number[]>;
+export type FindRecipients = (
+  db: Kysely<Tables>,
+  roles: readonly string[],
+  siteId: number | null,
+) => Promise<number[]>;
 
-export function createNotificationService(deps: { db: Pick<Database, 'transaction'>; findRecipients: FindRecipients }) {
+export function createNotificationService(deps: {
+  db: Pick<Database, 'transaction'>;
+  findRecipients: FindRecipients;
+}) {
   const { db } = deps;
 
   function ownerOf(request: RequestContext): { ctx: AuthedContext; userId: number } {
     const ctx = requirePermission(request, 'notification:read');
-    if (ctx.actor.kind !== 'user' || ctx.actor.id === null) throw notificationNotFound('Only people have notifications');
+    if (ctx.actor.kind !== 'user' || ctx.actor.id === null)
+      throw notificationNotFound('Only people have notifications');
     return { ctx, userId: ctx.actor.id };
   }
 

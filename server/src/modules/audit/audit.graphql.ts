@@ -46,7 +46,11 @@ export function registerAuditGraphql(builder: Builder, audit: AuditService): voi
       args: { filter: t.arg({ type: AuditFilter }), first: t.arg.int(), after: t.arg.string() },
       ...withAccess(
         { permission: 'audit:read' },
-        (_p, args: { filter?: Record<string, unknown> | null; first?: number | null; after?: string | null }, c) =>
+        (
+          _p,
+          args: { filter?: Record<string, unknown> | null; first?: number | null; after?: string | null },
+          c,
+        ) =>
           audit.list(
             c.request,
             parseInput(auditFilterInput, {

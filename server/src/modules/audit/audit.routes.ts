@@ -13,7 +13,9 @@ export function auditRoutes(audit: AuditService) {
           tags: ['audit'],
           summary: 'Browse the append-only change log, newest first',
           querystring: auditFilterInput,
-          response: { 200: z.object({ items: z.array(auditEntryOutput), next_cursor: z.string().nullable() }) },
+          response: {
+            200: z.object({ items: z.array(auditEntryOutput), next_cursor: z.string().nullable() }),
+          },
         },
       },
       (request) => audit.list(request.ctx, request.query),

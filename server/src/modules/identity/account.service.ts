@@ -7,13 +7,17 @@ import { allSiteIds, findSitesByIds } from './site.repository.ts';
 import { activeAdminCount, findUserById } from './user.repository.ts';
 import type { UserService } from './user.service.ts';
 
-export function createAccountService(deps: { db: Pick<Database, 'transaction' | 'direct'>; users: Pick<UserService, 'create'> }) {
+export function createAccountService(deps: {
+  db: Pick<Database, 'transaction' | 'direct'>;
+  users: Pick<UserService, 'create'>;
+}) {
   const { db } = deps;
   return {
     /** The signed-in user with their sites and permissions (what the web app and `me` show). */
     async me(request: RequestContext) {
       const ctx = requireActor(request);
-      if (ctx.actor.kind !== 'user' || ctx.actor.id === null) throw userNotFound('Only a signed-in person has a profile');
+      if (ctx.actor.kind !== 'user' || ctx.actor.id === null)
+        throw userNotFound('Only a signed-in person has a profile');
       const userId = ctx.actor.id;
       return db.transaction(scopeOf(ctx), async (tx) => {
         const user = await findUserById(tx, userId);
@@ -38,10 +42,13 @@ export function createAccountService(deps: { db: Pick<Database, 'transaction' | 
           return null;
         }
       }
-      const created = await deps.users.create(systemContext('bootstrap'), { ...input, role: 'admin', site_ids: [] }).catch((error: unknown) => {
-        if ((error as { code?: string }).code === 'USERNAME_TAKEN') throw adminExists(`A user named "${input.username}" exists already`);
-        throw error;
-      });
+      const created = await deps.users
+        .create(systemContext('bootstrap'), { ...input, role: 'admin', site_ids: [] })
+        .catch((error: unknown) => {
+          if ((error as { code?: string }).code === 'USERNAME_TAKEN')
+            throw adminExists(`A user named "${input.username}" exists already`);
+          throw error;
+        });
       options.log.info({ username: created.username }, 'admin account created');
       return created;
     },

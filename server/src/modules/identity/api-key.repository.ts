@@ -2,7 +2,16 @@ import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/database.ts';
 import type { ApiKeyOutput } from './identity.dto.ts';
 
-const columns = ['id', 'site_id', 'name', 'prefix', 'created_by', 'created_at', 'last_used_at', 'revoked_at'] as const;
+const columns = [
+  'id',
+  'site_id',
+  'name',
+  'prefix',
+  'created_by',
+  'created_at',
+  'last_used_at',
+  'revoked_at',
+] as const;
 
 export function listApiKeys(tx: Tx): Promise<ApiKeyOutput[]> {
   return tx.selectFrom('api_keys').select(columns).orderBy('created_at', 'desc').execute();
@@ -32,7 +41,16 @@ export function findKeyForAuthentication(tx: Tx, prefix: string) {
   return tx
     .selectFrom('api_keys')
     .innerJoin('sites', 'sites.id', 'api_keys.site_id')
-    .select(['api_keys.id', 'api_keys.name', 'api_keys.site_id', 'api_keys.key_hash', 'api_keys.role', 'api_keys.revoked_at', 'api_keys.last_used_at', 'sites.is_active as site_active'])
+    .select([
+      'api_keys.id',
+      'api_keys.name',
+      'api_keys.site_id',
+      'api_keys.key_hash',
+      'api_keys.role',
+      'api_keys.revoked_at',
+      'api_keys.last_used_at',
+      'sites.is_active as site_active',
+    ])
     .where('api_keys.prefix', '=', prefix)
     .executeTakeFirst();
 }

@@ -1,5 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import { requirePermission, requireSite, scopeOf, type Actor, type RequestContext } from '../../platform/auth/actor.ts';
+import {
+  requirePermission,
+  requireSite,
+  scopeOf,
+  type Actor,
+  type RequestContext,
+} from '../../platform/auth/actor.ts';
 import { SYSTEM_SCOPE, type Database } from '../../platform/db/database.ts';
 import { recordChange } from '../audit/index.ts';
 import * as keys from './api-key.repository.ts';
@@ -33,7 +39,13 @@ export function createApiKeyService(deps: { db: Pick<Database, 'transaction'> })
           key_hash: generated.hash,
           created_by: ctx.actor.kind === 'user' ? ctx.actor.id : null,
         });
-        await recordChange(tx, ctx, { action: 'create', entity: 'api_key', entityId: created.id, siteId: created.site_id, after: created });
+        await recordChange(tx, ctx, {
+          action: 'create',
+          entity: 'api_key',
+          entityId: created.id,
+          siteId: created.site_id,
+          after: created,
+        });
         return { ...created, key: generated.key };
       });
     },
@@ -45,7 +57,14 @@ export function createApiKeyService(deps: { db: Pick<Database, 'transaction'> })
         if (!before) throw apiKeyNotFound(`No API key with id ${id}`);
         const after = await keys.revokeApiKeyRow(tx, id);
         if (!after) throw apiKeyNotFound(`No API key with id ${id}`);
-        await recordChange(tx, ctx, { action: 'revoke', entity: 'api_key', entityId: id, siteId: after.site_id, before, after });
+        await recordChange(tx, ctx, {
+          action: 'revoke',
+          entity: 'api_key',
+          entityId: id,
+          siteId: after.site_id,
+          before,
+          after,
+        });
         return after;
       });
     },

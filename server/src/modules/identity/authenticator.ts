@@ -32,7 +32,8 @@ export function createAuthenticator(deps: {
 
     const claims = await deps.signer.verify(token);
     const principal = await findPrincipal(deps.db.direct, claims.userId, claims.sessionId);
-    if (!principal || principal.revoked_at !== null) throw unauthenticated('This session has ended; sign in again');
+    if (!principal || principal.revoked_at !== null)
+      throw unauthenticated('This session has ended; sign in again');
     if (!principal.is_active) throw accountDisabled('This account is disabled; ask an administrator');
     const allSites = principal.role === 'admin';
     return {

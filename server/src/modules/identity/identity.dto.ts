@@ -7,11 +7,11 @@ export const idParam = z.object({ id });
 export const username = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$/, '2–64 letters, digits or _ . @ -, starting with a letter or digit');
-export const password = z
-  .string()
-  .min(12, 'at least 12 characters')
-  .max(256, 'at most 256 characters');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$/,
+    '2–64 letters, digits or _ . @ -, starting with a letter or digit',
+  );
+export const password = z.string().min(12, 'at least 12 characters').max(256, 'at most 256 characters');
 export const roleName = z
   .string()
   .trim()

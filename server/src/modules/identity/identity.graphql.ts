@@ -70,13 +70,15 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
     }),
   });
 
-  const Role = builder.objectRef<{ name: string; description: string; permissions: readonly string[] }>('Role').implement({
-    fields: (t) => ({
-      name: t.exposeString('name'),
-      description: t.exposeString('description'),
-      permissions: t.stringList({ resolve: (role) => [...role.permissions] }),
-    }),
-  });
+  const Role = builder
+    .objectRef<{ name: string; description: string; permissions: readonly string[] }>('Role')
+    .implement({
+      fields: (t) => ({
+        name: t.exposeString('name'),
+        description: t.exposeString('description'),
+        permissions: t.stringList({ resolve: (role) => [...role.permissions] }),
+      }),
+    });
 
   const ApiKey = builder.objectRef<dto.ApiKeyOutput & { key?: string }>('ApiKey').implement({
     fields: (t) => ({
@@ -84,7 +86,11 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
       siteId: t.id({ resolve: (key) => key.site_id }),
       name: t.exposeString('name'),
       prefix: t.exposeString('prefix'),
-      key: t.string({ nullable: true, description: 'Only in the answer to createApiKey', resolve: (key) => key.key ?? null }),
+      key: t.string({
+        nullable: true,
+        description: 'Only in the answer to createApiKey',
+        resolve: (key) => key.key ?? null,
+      }),
       createdAt: t.field({ type: 'DateTime', resolve: (key) => key.created_at }),
       lastUsedAt: t.field({ type: 'DateTime', nullable: true, resolve: (key) => key.last_used_at }),
       revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (key) => key.revoked_at }),
@@ -118,7 +124,11 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
     }),
   });
   const CreateSiteInput = builder.inputType('CreateSiteInput', {
-    fields: (t) => ({ code: t.string({ required: true }), name: t.string({ required: true }), timeZone: t.string({ required: true }) }),
+    fields: (t) => ({
+      code: t.string({ required: true }),
+      name: t.string({ required: true }),
+      timeZone: t.string({ required: true }),
+    }),
   });
   const UpdateSiteInput = builder.inputType('UpdateSiteInput', {
     fields: (t) => ({ name: t.string(), timeZone: t.string(), isActive: t.boolean() }),
@@ -126,7 +136,10 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
 
   builder.queryFields((t) => ({
     me: t.field({ type: Me, ...withAccess('authenticated', (_p, _a, c) => accounts.me(c.request)) }),
-    users: t.field({ type: [User], ...withAccess({ permission: 'user:read' }, (_p, _a, c) => users.list(c.request)) }),
+    users: t.field({
+      type: [User],
+      ...withAccess({ permission: 'user:read' }, (_p, _a, c) => users.list(c.request)),
+    }),
     user: t.field({
       type: User,
       args: { id: t.arg.id({ required: true }) },
@@ -134,14 +147,23 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
         users.get(c.request, parseInput(dto.idParam, args).id),
       ),
     }),
-    sites: t.field({ type: [Site], ...withAccess({ permission: 'site:read' }, (_p, _a, c) => sites.list(c.request)) }),
+    sites: t.field({
+      type: [Site],
+      ...withAccess({ permission: 'site:read' }, (_p, _a, c) => sites.list(c.request)),
+    }),
     roles: t.field({
       type: [Role],
       ...withAccess('authenticated', () => ROLE_NAMES.map((name) => ({ name, ...ROLES[name] }))),
     }),
     permissions: t.stringList({ ...withAccess('authenticated', () => Object.keys(PERMISSIONS)) }),
-    apiKeys: t.field({ type: [ApiKey], ...withAccess({ permission: 'apikey:manage' }, (_p, _a, c) => apiKeys.list(c.request)) }),
-    settings: t.field({ type: Settings, ...withAccess({ permission: 'settings:manage' }, (_p, _a, c) => settings.get(c.request)) }),
+    apiKeys: t.field({
+      type: [ApiKey],
+      ...withAccess({ permission: 'apikey:manage' }, (_p, _a, c) => apiKeys.list(c.request)),
+    }),
+    settings: t.field({
+      type: Settings,
+      ...withAccess({ permission: 'settings:manage' }, (_p, _a, c) => settings.get(c.request)),
+    }),
   }));
 
   builder.mutationFields((t) => ({
@@ -177,8 +199,14 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
     updateUser: t.field({
       type: User,
       args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateUserInput, required: true }) },
-      ...withAccess({ permission: 'user:manage' }, (_p, args: { id: string | number; input: Record<string, unknown> }, c) =>
-        users.update(c.request, parseInput(dto.idParam, args).id, parseInput(dto.updateUserInput, snakeCase(args.input))),
+      ...withAccess(
+        { permission: 'user:manage' },
+        (_p, args: { id: string | number; input: Record<string, unknown> }, c) =>
+          users.update(
+            c.request,
+            parseInput(dto.idParam, args).id,
+            parseInput(dto.updateUserInput, snakeCase(args.input)),
+          ),
       ),
     }),
     setUserRole: t.field({
@@ -198,15 +226,26 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
     updateSite: t.field({
       type: Site,
       args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateSiteInput, required: true }) },
-      ...withAccess({ permission: 'site:manage' }, (_p, args: { id: string | number; input: Record<string, unknown> }, c) =>
-        sites.update(c.request, parseInput(dto.idParam, args).id, parseInput(dto.updateSiteInput, snakeCase(args.input))),
+      ...withAccess(
+        { permission: 'site:manage' },
+        (_p, args: { id: string | number; input: Record<string, unknown> }, c) =>
+          sites.update(
+            c.request,
+            parseInput(dto.idParam, args).id,
+            parseInput(dto.updateSiteInput, snakeCase(args.input)),
+          ),
       ),
     }),
     createApiKey: t.field({
       type: ApiKey,
       args: { siteId: t.arg.id({ required: true }), name: t.arg.string({ required: true }) },
-      ...withAccess({ permission: 'apikey:manage' }, (_p, args: { siteId: string | number; name: string }, c) =>
-        apiKeys.create(c.request, parseInput(dto.createApiKeyInput, { site_id: args.siteId, name: args.name })),
+      ...withAccess(
+        { permission: 'apikey:manage' },
+        (_p, args: { siteId: string | number; name: string }, c) =>
+          apiKeys.create(
+            c.request,
+            parseInput(dto.createApiKeyInput, { site_id: args.siteId, name: args.name }),
+          ),
       ),
     }),
     revokeApiKey: t.field({

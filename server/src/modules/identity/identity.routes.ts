@@ -41,7 +41,10 @@ export function identityRoutes(services: IdentityServices) {
     );
     app.post(
       '/auth/refresh',
-      { config: { access: 'public' }, schema: { ...auth, body: dto.refreshInput, response: { 200: dto.tokenOutput } } },
+      {
+        config: { access: 'public' },
+        schema: { ...auth, body: dto.refreshInput, response: { 200: dto.tokenOutput } },
+      },
       (request) => sessions.refresh(request.body.refresh_token),
     );
     app.post(
@@ -54,7 +57,10 @@ export function identityRoutes(services: IdentityServices) {
     );
     app.post(
       '/auth/register',
-      { config: { access: 'public' }, schema: { ...auth, body: dto.registerInput, response: { 201: dto.userOutput } } },
+      {
+        config: { access: 'public' },
+        schema: { ...auth, body: dto.registerInput, response: { 201: dto.userOutput } },
+      },
       async (request, reply) => reply.status(201).send(await settings.register(request.ctx, request.body)),
     );
     app.get(
@@ -70,14 +76,20 @@ export function identityRoutes(services: IdentityServices) {
           ...auth,
           response: {
             200: z.object({
-              roles: z.array(z.object({ name: z.string(), description: z.string(), permissions: z.array(z.string()) })),
+              roles: z.array(
+                z.object({ name: z.string(), description: z.string(), permissions: z.array(z.string()) }),
+              ),
               permissions: z.array(z.object({ name: z.string(), description: z.string() })),
             }),
           },
         },
       },
       async () => ({
-        roles: ROLE_NAMES.map((name) => ({ name, description: ROLES[name].description, permissions: [...ROLES[name].permissions] })),
+        roles: ROLE_NAMES.map((name) => ({
+          name,
+          description: ROLES[name].description,
+          permissions: [...ROLES[name].permissions],
+        })),
         permissions: Object.entries(PERMISSIONS).map(([name, description]) => ({ name, description })),
       }),
     );
@@ -85,7 +97,10 @@ export function identityRoutes(services: IdentityServices) {
     const usersTag = { tags: ['users'] };
     app.get(
       '/auth/users',
-      { config: { access: { permission: 'user:read' } }, schema: { ...usersTag, response: { 200: z.array(dto.userOutput) } } },
+      {
+        config: { access: { permission: 'user:read' } },
+        schema: { ...usersTag, response: { 200: z.array(dto.userOutput) } },
+      },
       (request) => users.list(request.ctx),
     );
     app.post(
@@ -98,7 +113,10 @@ export function identityRoutes(services: IdentityServices) {
     );
     app.get(
       '/auth/users/:user_id',
-      { config: { access: { permission: 'user:read' } }, schema: { ...usersTag, params: userId, response: { 200: dto.userOutput } } },
+      {
+        config: { access: { permission: 'user:read' } },
+        schema: { ...usersTag, params: userId, response: { 200: dto.userOutput } },
+      },
       (request) => users.get(request.ctx, request.params.user_id),
     );
     app.patch(
@@ -121,7 +139,10 @@ export function identityRoutes(services: IdentityServices) {
     const sitesTag = { tags: ['sites'] };
     app.get(
       '/sites',
-      { config: { access: { permission: 'site:read' } }, schema: { ...sitesTag, response: { 200: z.array(dto.siteOutput) } } },
+      {
+        config: { access: { permission: 'site:read' } },
+        schema: { ...sitesTag, response: { 200: z.array(dto.siteOutput) } },
+      },
       (request) => sites.list(request.ctx),
     );
     app.post(
@@ -134,7 +155,10 @@ export function identityRoutes(services: IdentityServices) {
     );
     app.get(
       '/sites/:site_id',
-      { config: { access: { permission: 'site:read' } }, schema: { ...sitesTag, params: siteId, response: { 200: dto.siteOutput } } },
+      {
+        config: { access: { permission: 'site:read' } },
+        schema: { ...sitesTag, params: siteId, response: { 200: dto.siteOutput } },
+      },
       (request) => sites.get(request.ctx, request.params.site_id),
     );
     app.patch(
@@ -149,14 +173,21 @@ export function identityRoutes(services: IdentityServices) {
     const keysTag = { tags: ['api-keys'] };
     app.get(
       '/api-keys',
-      { config: { access: { permission: 'apikey:manage' } }, schema: { ...keysTag, response: { 200: z.array(dto.apiKeyOutput) } } },
+      {
+        config: { access: { permission: 'apikey:manage' } },
+        schema: { ...keysTag, response: { 200: z.array(dto.apiKeyOutput) } },
+      },
       (request) => apiKeys.list(request.ctx),
     );
     app.post(
       '/api-keys',
       {
         config: { access: { permission: 'apikey:manage' } },
-        schema: { ...keysTag, body: dto.createApiKeyInput, response: { 201: dto.apiKeyOutput.extend({ key: z.string() }) } },
+        schema: {
+          ...keysTag,
+          body: dto.createApiKeyInput,
+          response: { 201: dto.apiKeyOutput.extend({ key: z.string() }) },
+        },
       },
       async (request, reply) => reply.status(201).send(await apiKeys.create(request.ctx, request.body)),
     );
@@ -172,7 +203,10 @@ export function identityRoutes(services: IdentityServices) {
     const settingsTag = { tags: ['settings'] };
     app.get(
       '/settings',
-      { config: { access: { permission: 'settings:manage' } }, schema: { ...settingsTag, response: { 200: dto.settingsInput } } },
+      {
+        config: { access: { permission: 'settings:manage' } },
+        schema: { ...settingsTag, response: { 200: dto.settingsInput } },
+      },
       (request) => settings.get(request.ctx),
     );
     app.patch(

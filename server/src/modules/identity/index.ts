@@ -12,7 +12,15 @@ import { createUserService } from './user.service.ts';
 import type { Builder } from '../../platform/graphql/builder.ts';
 import type { UserOutput } from './identity.dto.ts';
 
-export { PERMISSIONS, ROLES, ROLE_NAMES, ROLE_ALIASES, permissionsOf, type Permission, type RoleName } from './permissions.ts';
+export {
+  PERMISSIONS,
+  ROLES,
+  ROLE_NAMES,
+  ROLE_ALIASES,
+  permissionsOf,
+  type Permission,
+  type RoleName,
+} from './permissions.ts';
 export { THROTTLE } from './session.service.ts';
 export { ARGON2_PARAMS } from './passwords.ts';
 export type { Authenticate } from './authenticator.ts';

@@ -2,7 +2,12 @@ import { hash, verify, type Algorithm } from '@node-rs/argon2';
 
 /** argon2id at OWASP's minimum: 19 MiB, two passes, one lane. */
 // `Algorithm` is a const enum; 2 is Argon2id.
-export const ARGON2_PARAMS = { algorithm: 2 as Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2_PARAMS = {
+  algorithm: 2 as Algorithm.Argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 export function hashPassword(plain: string): Promise<string> {
   return hash(plain, ARGON2_PARAMS);

@@ -16,7 +16,15 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-export const ROLE_NAMES = ['admin', 'manager', 'planner', 'technician', 'operator', 'viewer', 'machine'] as const;
+export const ROLE_NAMES = [
+  'admin',
+  'manager',
+  'planner',
+  'technician',
+  'operator',
+  'viewer',
+  'machine',
+] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 /** Accepted on input for the production-tracking mobile client; stored as the canonical name. */
@@ -32,12 +40,21 @@ export const ROLES: Record<RoleName, { description: string; permissions: readonl
     description: 'Runs HOM: users, sites, keys, settings, everything',
     permissions: Object.keys(PERMISSIONS) as Permission[],
   },
-  manager: { description: 'Steers maintenance and production', permissions: [...everyone, 'user:read', 'audit:read'] },
+  manager: {
+    description: 'Steers maintenance and production',
+    permissions: [...everyone, 'user:read', 'audit:read'],
+  },
   planner: { description: 'Plans work orders and assigns people', permissions: [...everyone, 'user:read'] },
   technician: { description: 'Repairs machines and tools', permissions: everyone },
-  operator: { description: 'Runs the line (the mobile client calls this role worker)', permissions: everyone },
+  operator: {
+    description: 'Runs the line (the mobile client calls this role worker)',
+    permissions: everyone,
+  },
   viewer: { description: 'Reads dashboards', permissions: everyone },
-  machine: { description: 'A machine or test station sending data with an API key', permissions: ['ingest:write'] },
+  machine: {
+    description: 'A machine or test station sending data with an API key',
+    permissions: ['ingest:write'],
+  },
 };
 
 export function isRoleName(value: string): value is RoleName {

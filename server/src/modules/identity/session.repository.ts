@@ -16,7 +16,12 @@ export interface AttemptCounts {
 }
 
 /** Failure counts for throttling sign-in (see docs/security.md). */
-export async function countFailures(db: Reader, username: string, clientIp: string, windowMinutes: number): Promise<AttemptCounts> {
+export async function countFailures(
+  db: Reader,
+  username: string,
+  clientIp: string,
+  windowMinutes: number,
+): Promise<AttemptCounts> {
   const result = await sql<{
     known_address: boolean;
     account_unknown: number;
@@ -59,15 +64,31 @@ export async function countFailures(db: Reader, username: string, clientIp: stri
   };
 }
 
-export async function recordAttempt(db: Reader, username: string, clientIp: string, succeeded: boolean): Promise<void> {
-  await db.insertInto('login_attempts').values({ username: username.slice(0, 64), client_ip: clientIp, succeeded }).execute();
+export async function recordAttempt(
+  db: Reader,
+  username: string,
+  clientIp: string,
+  succeeded: boolean,
+): Promise<void> {
+  await db
+    .insertInto('login_attempts')
+    .values({ username: username.slice(0, 64), client_ip: clientIp, succeeded })
+    .execute();
 }
 
 export async function pruneAttempts(db: Reader): Promise<void> {
-  await db.deleteFrom('login_attempts').where('at', '<', sql<Date>`now() - interval '31 days'`).execute();
+  await db
+    .deleteFrom('login_attempts')
+    .where('at', '<', sql<Date>`now() - interval '31 days'`)
+    .execute();
 }
 
-export async function insertSession(tx: Tx, userId: number, userAgent: string | undefined, clientIp: string): Promise<number> {
+export async function insertSession(
+  tx: Tx,
+  userId: number,
+  userAgent: string | undefined,
+  clientIp: string,
+): Promise<number> {
   const row = await tx
     .insertInto('sessions')
     .values({ user_id: userId, user_agent: userAgent?.slice(0, 300) ?? null, client_ip: clientIp })
@@ -76,8 +97,16 @@ export async function insertSession(tx: Tx, userId: number, userAgent: string | 
   return row.id;
 }
 
-export async function insertRefreshToken(tx: Tx, sessionId: number, hash: Buffer, expiresAt: Date): Promise<void> {
-  await tx.insertInto('refresh_tokens').values({ session_id: sessionId, token_hash: hash, expires_at: expiresAt }).execute();
+export async function insertRefreshToken(
+  tx: Tx,
+  sessionId: number,
+  hash: Buffer,
+  expiresAt: Date,
+): Promise<void> {
+  await tx
+    .insertInto('refresh_tokens')
+    .values({ session_id: sessionId, token_hash: hash, expires_at: expiresAt })
+    .execute();
 }
 
 /** Marks the token used and returns it with its session; locks the row so a token rotates once. */
@@ -105,9 +134,19 @@ export async function markRefreshTokenUsed(tx: Tx, id: number): Promise<void> {
 }
 
 export async function revokeSession(db: Reader, sessionId: number): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 export async function revokeUserSessions(db: Reader, userId: number): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }

@@ -7,10 +7,19 @@ export async function readSetting(db: Kysely<Tables>, key: string): Promise<unkn
   return row?.value;
 }
 
-export async function writeSetting(tx: Tx, key: string, value: unknown, userId: number | null): Promise<void> {
+export async function writeSetting(
+  tx: Tx,
+  key: string,
+  value: unknown,
+  userId: number | null,
+): Promise<void> {
   await tx
     .insertInto('settings')
     .values({ key, value: JSON.stringify(value), updated_by: userId })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_by: userId, updated_at: new Date() }))
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({ value: JSON.stringify(value), updated_by: userId, updated_at: new Date() }),
+    )
     .execute();
 }

@@ -19,7 +19,9 @@ export function createSettingsService(deps: {
   const { db } = deps;
 
   async function read(): Promise<Settings> {
-    return { self_registration_enabled: (await readSetting(db.direct, 'self_registration_enabled')) === true };
+    return {
+      self_registration_enabled: (await readSetting(db.direct, 'self_registration_enabled')) === true,
+    };
   }
 
   return {
@@ -33,7 +35,13 @@ export function createSettingsService(deps: {
       const before = await read();
       await db.transaction(scopeOf(ctx), async (tx) => {
         await writeSetting(tx, 'self_registration_enabled', changes.self_registration_enabled, ctx.actor.id);
-        await recordChange(tx, ctx, { action: 'update', entity: 'settings', entityId: 'system', before, after: changes });
+        await recordChange(tx, ctx, {
+          action: 'update',
+          entity: 'settings',
+          entityId: 'system',
+          before,
+          after: changes,
+        });
       });
       return read();
     },
@@ -41,7 +49,13 @@ export function createSettingsService(deps: {
     /** Open only when an admin enabled it; the account gets the lowest role and no site. */
     async register(
       request: RequestContext,
-      input: { username: string; password: string; full_name?: string | null; email?: string | null; phone?: string | null },
+      input: {
+        username: string;
+        password: string;
+        full_name?: string | null;
+        email?: string | null;
+        phone?: string | null;
+      },
     ): Promise<UserOutput> {
       if (!(await read()).self_registration_enabled) {
         throw registrationClosed('Self-registration is turned off here; ask an administrator for an account');

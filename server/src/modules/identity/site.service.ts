@@ -36,7 +36,13 @@ export function createSiteService(deps: { db: Pick<Database, 'transaction'> }) {
           });
         }
         const site = await sites.insertSite(tx, input);
-        await recordChange(tx, ctx, { action: 'create', entity: 'site', entityId: site.id, siteId: site.id, after: site });
+        await recordChange(tx, ctx, {
+          action: 'create',
+          entity: 'site',
+          entityId: site.id,
+          siteId: site.id,
+          after: site,
+        });
         return site;
       });
     },
@@ -49,7 +55,14 @@ export function createSiteService(deps: { db: Pick<Database, 'transaction'> }) {
         if (Object.keys(input).length === 0) return before;
         const after = await sites.updateSiteRow(tx, id, input);
         if (!after) throw siteNotFound(`No site with id ${id}`);
-        await recordChange(tx, ctx, { action: 'update', entity: 'site', entityId: id, siteId: id, before, after });
+        await recordChange(tx, ctx, {
+          action: 'update',
+          entity: 'site',
+          entityId: id,
+          siteId: id,
+          before,
+          after,
+        });
         return after;
       });
     },

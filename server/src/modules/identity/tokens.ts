@@ -46,7 +46,9 @@ export function createTokenSigner(secret: string, ttlSeconds: number): TokenSign
         return { userId, sessionId };
       } catch (error) {
         const expired = error instanceof joseErrors.JWTExpired;
-        throw unauthenticated(expired ? 'Your session token has expired: refresh it or sign in again' : 'Invalid access token');
+        throw unauthenticated(
+          expired ? 'Your session token has expired: refresh it or sign in again' : 'Invalid access token',
+        );
       }
     },
   };

@@ -18,10 +18,16 @@ const userColumns = [
   'users.updated_at',
 ] as const;
 
-const siteIdsOf = sql<number[]>`coalesce((select array_agg(us.site_id order by us.site_id) from user_sites us where us.user_id = users.id), '{}')`;
+const siteIdsOf = sql<
+  number[]
+>`coalesce((select array_agg(us.site_id order by us.site_id) from user_sites us where us.user_id = users.id), '{}')`;
 
 export async function listUsers(db: Reader): Promise<UserOutput[]> {
-  return db.selectFrom('users').select([...userColumns, siteIdsOf.as('site_ids')]).orderBy('users.username').execute();
+  return db
+    .selectFrom('users')
+    .select([...userColumns, siteIdsOf.as('site_ids')])
+    .orderBy('users.username')
+    .execute();
 }
 
 export async function findUserById(db: Reader, id: number): Promise<UserOutput | undefined> {
@@ -60,7 +66,9 @@ export async function insertUser(
 export async function updateUserRow(
   tx: Tx,
   id: number,
-  changes: Partial<Pick<UserTable, 'full_name' | 'email' | 'phone' | 'role' | 'password_hash'>> & { is_active?: boolean },
+  changes: Partial<Pick<UserTable, 'full_name' | 'email' | 'phone' | 'role' | 'password_hash'>> & {
+    is_active?: boolean;
+  },
 ): Promise<void> {
   if (Object.keys(changes).length === 0) return;
   await tx.updateTable('users').set(changes).where('id', '=', id).execute();
@@ -93,20 +101,41 @@ export async function findPrincipal(db: Reader, userId: number, sessionId: numbe
     .innerJoin('sessions', (join) =>
       join.on('sessions.id', '=', sessionId).onRef('sessions.user_id', '=', 'users.id'),
     )
-    .select(['users.id', 'users.username', 'users.role', 'users.is_active', 'sessions.revoked_at', siteIdsOf.as('site_ids')])
+    .select([
+      'users.id',
+      'users.username',
+      'users.role',
+      'users.is_active',
+      'sessions.revoked_at',
+      siteIdsOf.as('site_ids'),
+    ])
     .where('users.id', '=', userId)
     .executeTakeFirst();
 }
 
 /** Active users whose role is one of `roles` and who belong to `siteId` (admins belong to every site). */
-export async function usersWithPermission(db: Reader, roles: readonly string[], siteId: number | null): Promise<number[]> {
+export async function usersWithPermission(
+  db: Reader,
+  roles: readonly string[],
+  siteId: number | null,
+): Promise<number[]> {
   if (roles.length === 0) return [];
-  let query = db.selectFrom('users').select('users.id').where('users.is_active', '=', true).where('users.role', 'in', roles);
+  let query = db
+    .selectFrom('users')
+    .select('users.id')
+    .where('users.is_active', '=', true)
+    .where('users.role', 'in', roles);
   if (siteId !== null) {
     query = query.where((eb) =>
       eb.or([
         eb('users.role', '=', 'admin'),
-        eb.exists(eb.selectFrom('user_sites').select('user_sites.user_id').whereRef('user_sites.user_id', '=', 'users.id').where('user_sites.site_id', '=', siteId)),
+        eb.exists(
+          eb
+            .selectFrom('user_sites')
+            .select('user_sites.user_id')
+            .whereRef('user_sites.user_id', '=', 'users.id')
+            .where('user_sites.site_id', '=', siteId),
+        ),
       ]),
     );
   }

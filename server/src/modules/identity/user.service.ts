@@ -1,4 +1,9 @@
-import { requirePermission, scopeOf, type AuthedContext, type RequestContext } from '../../platform/auth/actor.ts';
+import {
+  requirePermission,
+  scopeOf,
+  type AuthedContext,
+  type RequestContext,
+} from '../../platform/auth/actor.ts';
 import type { Database, Tx } from '../../platform/db/database.ts';
 import { recordChange } from '../audit/index.ts';
 import type { CreateUserInput, UpdateUserInput, UserOutput } from './identity.dto.ts';

@@ -62,5 +62,9 @@ export function requireSite(ctx: AuthedContext, siteId: number): void {
 }
 
 export function scopeOf(ctx: AuthedContext): Scope {
-  return { userId: ctx.actor.kind === 'user' ? ctx.actor.id : null, siteIds: ctx.actor.siteIds, allSites: ctx.actor.allSites };
+  return {
+    userId: ctx.actor.kind === 'user' ? ctx.actor.id : null,
+    siteIds: ctx.actor.siteIds,
+    allSites: ctx.actor.allSites,
+  };
 }

@@ -8,7 +8,9 @@ import type { Tables } from './tables.ts';
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 const INT8_ARRAY = 1016 as unknown as Parameters<typeof pg.types.getTypeParser>[0];
 const parseTextArray = pg.types.getTypeParser(INT8_ARRAY);
-pg.types.setTypeParser(INT8_ARRAY, (value) => (parseTextArray(value) as string[]).map((item) => Number.parseInt(item, 10)));
+pg.types.setTypeParser(INT8_ARRAY, (value) =>
+  (parseTextArray(value) as string[]).map((item) => Number.parseInt(item, 10)),
+);
 
 export type Db = Kysely<Tables>;
 export type Tx = Transaction<Tables>;

@@ -34,7 +34,8 @@ export async function startEmbeddedPostgres(
   await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
   const owner = await runningHom(dataDir);
   if (owner !== undefined) {
-    if (!options.attach) throw new Error(`HOM (pid ${owner}) is already running with the data folder ${dataDir}`);
+    if (!options.attach)
+      throw new Error(`HOM (pid ${owner}) is already running with the data folder ${dataDir}`);
     const state = await readOrCreateState(dataDir);
     const port = await clusterPort(clusterDir);
     const url = `postgres://postgres:${encodeURIComponent(state.ownerPassword)}@127.0.0.1:${port}/hom`;
@@ -67,7 +68,9 @@ export async function startEmbeddedPostgres(
   await stopOrphanedServer(clusterDir, log);
   const started = Date.now();
   await server.start().catch((error: unknown) => {
-    throw new Error(`The embedded PostgreSQL in ${clusterDir} did not start: ${String(error ?? 'exited early')}`);
+    throw new Error(
+      `The embedded PostgreSQL in ${clusterDir} did not start: ${String(error ?? 'exited early')}`,
+    );
   });
   log.info({ port, ms: Date.now() - started }, 'embedded PostgreSQL started');
 
@@ -159,8 +162,11 @@ async function runningHom(dataDir: string): Promise<number | undefined> {
 
 async function clusterPort(clusterDir: string): Promise<number> {
   // postmaster.pid: line 4 is the port the cluster listens on.
-  const port = Number.parseInt((await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[3] ?? '', 10);
-  if (!Number.isInteger(port)) throw new Error('The running HOM\'s PostgreSQL port cannot be read');
+  const port = Number.parseInt(
+    (await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[3] ?? '',
+    10,
+  );
+  if (!Number.isInteger(port)) throw new Error("The running HOM's PostgreSQL port cannot be read");
   return port;
 }
 
@@ -188,7 +194,11 @@ async function assertTraversableByPostgres(dataDir: string): Promise<void> {
   for (let dir = dataDir; ; dir = path.dirname(dir)) {
     const stat = await fs.stat(dir);
     const reachable =
-      stat.uid === uid ? (stat.mode & 0o100) !== 0 : stat.gid === gid ? (stat.mode & 0o010) !== 0 : (stat.mode & 0o001) !== 0;
+      stat.uid === uid
+        ? (stat.mode & 0o100) !== 0
+        : stat.gid === gid
+          ? (stat.mode & 0o010) !== 0
+          : (stat.mode & 0o001) !== 0;
     if (uid !== undefined && !reachable) {
       throw new Error(
         `The embedded PostgreSQL runs as the system user "postgres", which cannot enter ${dir}. ` +
@@ -201,7 +211,9 @@ async function assertTraversableByPostgres(dataDir: string): Promise<void> {
 
 async function postgresUserIds(): Promise<{ uid?: number; gid?: number }> {
   try {
-    const line = (await fs.readFile('/etc/passwd', 'utf8')).split('\n').find((l) => l.startsWith('postgres:'));
+    const line = (await fs.readFile('/etc/passwd', 'utf8'))
+      .split('\n')
+      .find((l) => l.startsWith('postgres:'));
     const [, , uid, gid] = line?.split(':') ?? [];
     return uid && gid ? { uid: Number(uid), gid: Number(gid) } : {};
   } catch {
@@ -215,7 +227,9 @@ async function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -16,10 +16,22 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
   const { code, constraint } = error as PgError;
   if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return undefined;
   const on = typeof constraint === 'string' ? ` (${constraint})` : '';
-  if (code === '23505') return new AppError('conflict', 'ALREADY_EXISTS', `That already exists${on}`, { cause: error });
-  if (code === '23503') return new AppError('conflict', 'REFERENCE_CONFLICT', `A referenced record is missing or still in use${on}`, { cause: error });
-  if (code === '23514' || code === '23502') return new AppError('invalid', 'VALIDATION_FAILED', `A value breaks a rule${on}`, { cause: error });
-  if (code.startsWith('22')) return new AppError('invalid', 'VALIDATION_FAILED', 'A value is out of range or malformed', { cause: error });
-  if (code === '42501') return new AppError('forbidden', 'FORBIDDEN', 'Not allowed on that record', { cause: error });
+  if (code === '23505')
+    return new AppError('conflict', 'ALREADY_EXISTS', `That already exists${on}`, { cause: error });
+  if (code === '23503')
+    return new AppError(
+      'conflict',
+      'REFERENCE_CONFLICT',
+      `A referenced record is missing or still in use${on}`,
+      { cause: error },
+    );
+  if (code === '23514' || code === '23502')
+    return new AppError('invalid', 'VALIDATION_FAILED', `A value breaks a rule${on}`, { cause: error });
+  if (code.startsWith('22'))
+    return new AppError('invalid', 'VALIDATION_FAILED', 'A value is out of range or malformed', {
+      cause: error,
+    });
+  if (code === '42501')
+    return new AppError('forbidden', 'FORBIDDEN', 'Not allowed on that record', { cause: error });
   return undefined;
 }

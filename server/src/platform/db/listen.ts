@@ -10,7 +10,12 @@ export interface Listener {
  * Holds one connection in LISTEN for `channel` and hands each payload to `onMessage`; reconnects
  * with backoff when the connection drops. NOTIFY is sent on commit, so only committed events arrive.
  */
-export function listen(pool: pg.Pool, channel: string, onMessage: (payload: string) => void, log: Logger): Listener {
+export function listen(
+  pool: pg.Pool,
+  channel: string,
+  onMessage: (payload: string) => void,
+  log: Logger,
+): Listener {
   let client: pg.PoolClient | undefined;
   let closed = false;
 

@@ -22,7 +22,12 @@ export interface MigrateOptions {
  * Two processes starting at once serialise on an advisory lock; the second finds nothing to do.
  * An applied file that was edited afterwards stops the start: migrations are append-only.
  */
-export async function migrate({ ownerUrl, secret, log, dir = MIGRATIONS_DIR }: MigrateOptions): Promise<string[]> {
+export async function migrate({
+  ownerUrl,
+  secret,
+  log,
+  dir = MIGRATIONS_DIR,
+}: MigrateOptions): Promise<string[]> {
   const files = (await fs.readdir(dir)).filter((name) => /^\d{4}_[\w-]+\.sql$/.test(name)).sort();
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
@@ -32,9 +37,9 @@ export async function migrate({ ownerUrl, secret, log, dir = MIGRATIONS_DIR }: M
     await client.query(`create table if not exists hom_migrations (
       name text primary key, checksum text not null, applied_at timestamptz not null default now())`);
     const done = new Map(
-      (await client.query<{ name: string; checksum: string }>('select name, checksum from hom_migrations')).rows.map(
-        (row) => [row.name, row.checksum],
-      ),
+      (
+        await client.query<{ name: string; checksum: string }>('select name, checksum from hom_migrations')
+      ).rows.map((row) => [row.name, row.checksum]),
     );
     for (const name of files) {
       const text = await fs.readFile(path.join(dir, name), 'utf8');

@@ -7,7 +7,10 @@ export interface GraphQLContext {
   request: RequestContext;
   /** Present in every operation; Mercurius provides it. */
   pubsub: { subscribe(topic: string | string[]): Promise<AsyncIterable<unknown>> };
-  loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>): DataLoader<K, V>;
+  loader<K, V>(
+    name: string,
+    batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>,
+  ): DataLoader<K, V>;
 }
 
 export function createGraphQLContext(request: RequestContext): Omit<GraphQLContext, 'pubsub'> {
@@ -43,7 +46,8 @@ export function createBuilder(): Builder {
     serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),
     parseValue: (value) => {
       const date = new Date(String(value));
-      if (typeof value !== 'string' || Number.isNaN(date.getTime())) throw new TypeError('DateTime must be ISO 8601');
+      if (typeof value !== 'string' || Number.isNaN(date.getTime()))
+        throw new TypeError('DateTime must be ISO 8601');
       return date;
     },
   });

@@ -2,7 +2,12 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import type { FastifyInstance } from 'fastify';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import mercurius from 'mercurius';
 import type { Actor, RequestContext } from '../auth/actor.ts';
 import { AppError, type FieldError } from '../errors.ts';
@@ -21,11 +26,17 @@ export interface GraphQLOptions {
 }
 
 export async function registerGraphql(app: FastifyInstance, options: GraphQLOptions): Promise<void> {
-  const rules: ValidationRule[] = [
-    maxDepthRule({ n: GRAPHQL_LIMITS.maxDepth, exposeLimits: true }) as unknown as ValidationRule,
-    maxAliasesRule({ n: GRAPHQL_LIMITS.maxAliases, exposeLimits: true }) as unknown as ValidationRule,
-    costLimitRule({ maxCost: GRAPHQL_LIMITS.maxCost, exposeLimits: true }) as unknown as ValidationRule,
-  ];
+  // Report through the validation context (a 400 listing every problem) instead of throwing.
+  const report = {
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+  };
+  const rules = [
+    maxDepthRule({ n: GRAPHQL_LIMITS.maxDepth, ...report }),
+    maxAliasesRule({ n: GRAPHQL_LIMITS.maxAliases, ...report }),
+    costLimitRule({ maxCost: GRAPHQL_LIMITS.maxCost, ...report }),
+  ] as unknown as ValidationRule[];
   if (options.production) rules.push(NoSchemaIntrospectionCustomRule);
 
   await app.register(mercurius, {
@@ -45,7 +56,12 @@ export async function registerGraphql(app: FastifyInstance, options: GraphQLOpti
         try {
           const actor = await options.authenticate({ authorization });
           if (!actor) return false;
-          const request: RequestContext = { actor, requestId: `ws-${Date.now()}`, clientIp: 'ws', userAgent: undefined };
+          const request: RequestContext = {
+            actor,
+            requestId: `ws-${Date.now()}`,
+            clientIp: 'ws',
+            userAgent: undefined,
+          };
           return createGraphQLContext(request);
         } catch {
           return false;
@@ -54,8 +70,18 @@ export async function registerGraphql(app: FastifyInstance, options: GraphQLOpti
     },
     errorFormatter: (execution, context) => {
       const formatted = mercurius.defaultErrorFormatter(execution, context);
-      const errors = execution.errors.map((error) => formatError(error, options));
-      return { statusCode: formatted.statusCode, response: { data: execution.data ?? null, errors } };
+      // Mercurius wraps validation failures in one error carrying the list: unwrap it (answered 400).
+      let invalid = false;
+      const errors = execution.errors
+        .flatMap((error) => {
+          const original = error.originalError as { code?: string; errors?: GraphQLError[] } | undefined;
+          if (original?.code !== 'MER_ERR_GQL_VALIDATION' || !Array.isArray(original.errors)) return [error];
+          invalid = true;
+          return original.errors;
+        })
+        .map((error) => formatError(error, options));
+      const statusCode = invalid ? 400 : formatted.statusCode;
+      return { statusCode, response: { data: execution.data ?? null, errors } };
     },
   });
 }

@@ -26,16 +26,24 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
 }
 
 export function parseJson(body: Buffer): unknown {
-  if (body.length === 0) throw malformed('The request body is empty; send JSON');
-  if (!isUtf8(body)) throw malformed('The request body is not valid UTF-8');
+  if (body.length === 0) throw rejected('The request body is empty; send JSON');
+  if (!isUtf8(body)) throw rejected('The request body is not valid UTF-8');
   const text = body.toString('utf8');
-  if (nestingDepth(text) > MAX_DEPTH) throw malformed(`JSON nested deeper than ${MAX_DEPTH} levels`);
+  if (nestingDepth(text) > MAX_DEPTH) throw rejected(`JSON nested deeper than ${MAX_DEPTH} levels`);
   try {
     return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
-    const reason = (error as Error).message.includes('prototype') ? 'forbidden key __proto__ or constructor' : 'not valid JSON';
-    throw malformed(`The request body is ${reason}`);
+    const prototype = (error as Error).message.includes('prototype');
+    throw rejected(prototype ? 'The request body has a forbidden key (__proto__ or constructor)' : 'The request body is not valid JSON');
   }
+}
+
+/**
+ * A malformed body. The statusCode is for Mercurius: its error handler (POST /graphql) answers with
+ * `error.statusCode` and falls back to 200, so without it a broken GraphQL body got a 200.
+ */
+function rejected(message: string) {
+  return Object.assign(malformed(message), { statusCode: 400 });
 }
 
 function nestingDepth(text: string): number {

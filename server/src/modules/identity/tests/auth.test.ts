@@ -33,8 +33,16 @@ describe('POST /auth/login', () => {
   });
 
   it('refuses a wrong password and an unknown user alike, with the error body', async () => {
-    for (const payload of [{ ...ADMIN, password: 'wrong-password-here' }, { username: 'nobody', password: 'whatever-it-is' }]) {
-      const response = await h.request({ method: 'POST', url: '/auth/login', payload, remoteAddress: '10.9.9.9' });
+    for (const payload of [
+      { ...ADMIN, password: 'wrong-password-here' },
+      { username: 'nobody', password: 'whatever-it-is' },
+    ]) {
+      const response = await h.request({
+        method: 'POST',
+        url: '/auth/login',
+        payload,
+        remoteAddress: '10.9.9.9',
+      });
       expect(response.statusCode).toBe(401);
       expect(response.json()).toMatchObject({ success: false, error_code: 'INVALID_CREDENTIALS' });
       expect(response.json().request_id).toBe(response.headers['x-request-id']);
@@ -44,7 +52,10 @@ describe('POST /auth/login', () => {
   it('stores passwords as argon2id with 19 MiB, t=2, p=1', async () => {
     const client = new pg.Client({ connectionString: h.ownerUrl });
     await client.connect();
-    const { rows } = await client.query<{ password_hash: string }>('select password_hash from users where username = $1', [ADMIN.username]);
+    const { rows } = await client.query<{ password_hash: string }>(
+      'select password_hash from users where username = $1',
+      [ADMIN.username],
+    );
     await client.end();
     expect(rows[0]?.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
@@ -53,16 +64,28 @@ describe('POST /auth/login', () => {
 describe('tokens', () => {
   it('rotates refresh tokens and ends the session when a spent one is replayed', async () => {
     const user = await buildUser(h, { role: 'viewer' });
-    const first = await h.request({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: user.refreshToken } });
+    const first = await h.request({
+      method: 'POST',
+      url: '/auth/refresh',
+      payload: { refresh_token: user.refreshToken },
+    });
     expect(first.statusCode).toBe(200);
     const rotated = first.json();
     expect(rotated.refresh_token).not.toBe(user.refreshToken);
 
-    const replay = await h.request({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: user.refreshToken } });
+    const replay = await h.request({
+      method: 'POST',
+      url: '/auth/refresh',
+      payload: { refresh_token: user.refreshToken },
+    });
     expect(replay.statusCode).toBe(401);
     expect(replay.json().error_code).toBe('INVALID_REFRESH_TOKEN');
     // The theft response ended the whole session: the rotated pair is dead too.
-    const after = await h.request({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: rotated.refresh_token } });
+    const after = await h.request({
+      method: 'POST',
+      url: '/auth/refresh',
+      payload: { refresh_token: rotated.refresh_token },
+    });
     expect(after.statusCode).toBe(401);
     const me = await h.request({ method: 'GET', url: '/auth/me', token: rotated.access_token });
     expect(me.statusCode).toBe(401);
@@ -71,16 +94,31 @@ describe('tokens', () => {
   it('logout revokes the session at once', async () => {
     const user = await buildUser(h);
     expect((await h.request({ method: 'GET', url: '/auth/me', token: user.token })).statusCode).toBe(200);
-    const out = await h.request({ method: 'POST', url: '/auth/logout', token: user.token, payload: { refresh_token: user.refreshToken } });
+    const out = await h.request({
+      method: 'POST',
+      url: '/auth/logout',
+      token: user.token,
+      payload: { refresh_token: user.refreshToken },
+    });
     expect(out.statusCode).toBe(204);
     expect((await h.request({ method: 'GET', url: '/auth/me', token: user.token })).statusCode).toBe(401);
-    const refresh = await h.request({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: user.refreshToken } });
+    const refresh = await h.request({
+      method: 'POST',
+      url: '/auth/refresh',
+      payload: { refresh_token: user.refreshToken },
+    });
     expect(refresh.statusCode).toBe(401);
   });
 
   it('rejects tokens with another algorithm, audience or an expiry in the past', async () => {
     const key = new TextEncoder().encode('not-the-key-not-the-key-not-the-key');
-    const forged = await new SignJWT({ sid: 1 }).setProtectedHeader({ alg: 'HS256' }).setSubject('1').setIssuer('hom').setAudience('hom-api').setExpirationTime('5m').sign(key);
+    const forged = await new SignJWT({ sid: 1 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('1')
+      .setIssuer('hom')
+      .setAudience('hom-api')
+      .setExpirationTime('5m')
+      .sign(key);
     const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"1","sid":1,"iss":"hom","aud":"hom-api","exp":9999999999}').toString('base64url')}.`;
     for (const token of [forged, unsigned, 'garbage']) {
       const response = await h.request({ method: 'GET', url: '/auth/me', token });
@@ -94,17 +132,31 @@ describe('tokens', () => {
     const user = await buildUser(h, { role: 'manager', site_ids: [site.id] });
     expect((await h.request({ method: 'GET', url: '/audit', token: user.token })).statusCode).toBe(200);
 
-    const demote = await h.request({ method: 'PATCH', url: `/auth/users/${user.id}/role`, token: h.adminToken, payload: { role: 'worker' } });
+    const demote = await h.request({
+      method: 'PATCH',
+      url: `/auth/users/${user.id}/role`,
+      token: h.adminToken,
+      payload: { role: 'worker' },
+    });
     expect(demote.statusCode).toBe(200);
     expect(demote.json().role).toBe('operator');
     expect((await h.request({ method: 'GET', url: '/audit', token: user.token })).statusCode).toBe(403);
 
-    const disable = await h.request({ method: 'PATCH', url: `/auth/users/${user.id}`, token: h.adminToken, payload: { is_active: false } });
+    const disable = await h.request({
+      method: 'PATCH',
+      url: `/auth/users/${user.id}`,
+      token: h.adminToken,
+      payload: { is_active: false },
+    });
     expect(disable.statusCode).toBe(200);
     const me = await h.request({ method: 'GET', url: '/auth/me', token: user.token });
     expect(me.statusCode).toBe(403);
     expect(me.json().error_code).toBe('ACCOUNT_DISABLED');
-    const again = await h.request({ method: 'POST', url: '/auth/login', payload: { username: user.username, password: user.password } });
+    const again = await h.request({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { username: user.username, password: user.password },
+    });
     expect(again.statusCode).toBe(403);
   });
 });
@@ -133,7 +185,11 @@ describe('throttling', () => {
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
 
-    const owner = await h.request({ method: 'POST', url: '/auth/login', payload: { username: user.username, password: user.password } });
+    const owner = await h.request({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { username: user.username, password: user.password },
+    });
     expect(owner.statusCode).toBe(200);
   });
 });
@@ -145,7 +201,12 @@ describe('POST /auth/register', () => {
     expect(closed.statusCode).toBe(403);
     expect(closed.json().error_code).toBe('REGISTRATION_DISABLED');
 
-    const open = await h.request({ method: 'PATCH', url: '/settings', token: h.adminToken, payload: { self_registration_enabled: true } });
+    const open = await h.request({
+      method: 'PATCH',
+      url: '/settings',
+      token: h.adminToken,
+      payload: { self_registration_enabled: true },
+    });
     expect(open.statusCode).toBe(200);
     const created = await h.request({ method: 'POST', url: '/auth/register', payload });
     expect(created.statusCode).toBe(201);
@@ -153,6 +214,11 @@ describe('POST /auth/register', () => {
 
     const inbox = await h.request({ method: 'GET', url: '/notifications', token: h.adminToken });
     expect(inbox.json().items.some((n: { kind: string }) => n.kind === 'user_registered')).toBe(true);
-    await h.request({ method: 'PATCH', url: '/settings', token: h.adminToken, payload: { self_registration_enabled: false } });
+    await h.request({
+      method: 'PATCH',
+      url: '/settings',
+      token: h.adminToken,
+      payload: { self_registration_enabled: false },
+    });
   });
 });

@@ -1,0 +1,40 @@
+/**
+ * Reads Vitest JSON reports and fails when a run executed no test, skipped any, or missed a suite
+ * that needs a real service or the browser (a skipped PostgreSQL or Chromium suite is not green).
+ */
+import { readFileSync } from 'node:fs';
+
+interface Report {
+  numTotalTests: number;
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: { name: string; status: string }[];
+}
+
+const REQUIRED_SUITES = ['e2e/admin-flow.test.ts', 'server/src/modules/identity/tests/auth.test.ts'];
+let passed = 0;
+let failed = 0;
+const problems: string[] = [];
+const seen = new Set<string>();
+
+for (const file of process.argv.slice(2)) {
+  const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  if (report.numTotalTests === 0) problems.push(`${file}: no test ran`);
+  if (report.numPendingTests + report.numTodoTests > 0) {
+    problems.push(`${file}: ${report.numPendingTests + report.numTodoTests} test(s) skipped`);
+  }
+  for (const result of report.testResults) {
+    seen.add(result.name.replace(`${process.cwd()}/`, ''));
+    if (result.status !== 'passed') problems.push(`${file}: ${result.name} ${result.status}`);
+  }
+}
+for (const suite of REQUIRED_SUITES)
+  if (!seen.has(suite)) problems.push(`required suite did not run: ${suite}`);
+
+for (const problem of problems) process.stderr.write(`ci: ${problem}\n`);
+process.stdout.write(`ci: ${passed} passed, ${failed} failed\n`);
+process.exit(problems.length > 0 || failed > 0 ? 1 : 0);
