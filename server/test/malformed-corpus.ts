@@ -122,8 +122,14 @@ type Generator = (target: Target) => Generated[];
 
 const GENERATORS: Record<string, Generator> = {
   'broken JSON': () => BROKEN_JSON.map((text) => ({ name: JSON.stringify(text), payload: text })),
-  'wrong types and values': ({ base, fields }) =>
-    Object.entries(fields).flatMap(([field, values]) => values.map((raw) => ({ name: `${field}=${raw.slice(0, 40)}`, payload: withField(base, field, raw) }))),
+  'wrong types and values': ({ base, fields, url }) =>
+    Object.entries(fields).flatMap(([field, values]) =>
+      values.map((raw, i) => {
+        // One GraphQL document per case: a repeated one is JIT-compiled, which has its own known gap (see the test).
+        const body = url === '/graphql' ? { ...base, query: `${String(base.query)} # ${field} ${i}` } : base;
+        return { name: `${field}=${raw.slice(0, 40)}`, payload: withField(body, field, raw) };
+      }),
+    ),
   'huge strings': ({ base, fields }) => Object.keys(fields).map((field) => ({ name: `${field}=100k chars`, payload: withField(base, field, LONG) })),
   'deep nesting': ({ base, fields }) => {
     const field = Object.keys(fields)[0] ?? 'a';
@@ -192,7 +198,7 @@ const GENERATORS: Record<string, Generator> = {
       : [],
   'path params that are not ids': ({ idPath, method }) =>
     idPath
-      ? ['abc', '-1', '0', '1.5', '1e3', '0x3e8', 'NaN', 'Infinity', '99999999999999999999', '%ff', '%00', '1%3Bdrop'].map((id) => ({
+      ? ['abc', '-1', '0', '1.5', '1e3', '0x3e8', 'NaN', 'Infinity', '99999999999999999999', '%00', '1%3Bdrop', '%20'].map((id) => ({
           name: id,
           url: idPath.replace('ID', id),
           // A body that is invalid too, so an id that happens to coerce can never meet a valid input.
@@ -228,7 +234,7 @@ export function buildCorpus(ids: CorpusIds): MalformedCase[] {
     ['query depth 100', query(50)],
     ['query depth 10000', query(5000)],
     ['batched queries', '[{"query":"{ __typename }"},{"query":"{ __typename }"}]'],
-    ['1000 aliases', JSON.stringify({ query: `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: __typename`).join(' ')} }` })],
+    ['1000 aliases', JSON.stringify({ query: `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: me { id }`).join(' ')} }` })],
   ] as const) {
     const payload = text.startsWith('[') || text.startsWith('{"') ? text : JSON.stringify({ query: text });
     cases.push({ category: 'GraphQL documents', method: 'POST', url: '/graphql', payload, name: `POST /graphql ${name}` });

@@ -16,7 +16,7 @@ import type { Logger } from '../logger.ts';
 import { createGraphQLContext } from './builder.ts';
 
 /** Limits checked during validation, before any resolver runs. */
-export const GRAPHQL_LIMITS = { maxDepth: 8, maxAliases: 15, maxCost: 5000 } as const;
+export const GRAPHQL_LIMITS = { maxDepth: 8, maxAliases: 15, maxCost: 400 } as const;
 
 export interface GraphQLOptions {
   schema: GraphQLSchema;

@@ -21,6 +21,7 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_REQUEST', message: 'The request body is not valid JSON' },
   FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send a Content-Type header' },
   FST_ERR_BAD_URL: { status: 400, code: 'MALFORMED_REQUEST', message: 'The URL is malformed' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'URI_TOO_LONG', message: 'A path parameter is too long' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'MALFORMED_REQUEST' },
 };
 
@@ -49,6 +50,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendNotFound(request, reply, `No ${request.method} ${request.url.split('?')[0]} here; see /docs for the API`),
   );
+}
+
+/**
+ * For Fastify's `frameworkErrors` option: errors found while routing (a bad percent-encoding, an
+ * over-long path parameter) happen before any hook or error handler runs, and without this Fastify
+ * answers them with its own body.
+ */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const mapped = toResponse(error, request);
+  request.log.info({ error_code: mapped.body.error_code, status: mapped.status }, mapped.body.message);
+  return reply.header('x-request-id', String(request.id)).status(mapped.status).send(mapped.body);
 }
 
 export function sendNotFound(request: FastifyRequest, reply: FastifyReply, message: string) {
