@@ -78,9 +78,6 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
   registerAccessGuard(app, routes);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
-    if (draining) {
-      void reply.header('connection', 'close').header('retry-after', '5');
-    }
     request.ctx = {
       actor: null,
       requestId: String(request.id),
@@ -95,6 +92,10 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
         apiKey: Array.isArray(apiKey) ? apiKey[0] : apiKey,
       });
     }
+  });
+  // While draining, every answer closes its connection so keep-alive clients move to another process.
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) void reply.header('connection', 'close');
   });
   registerMetrics(app, metrics);
   registerHealth(app, { ping: () => deps.db.ping(), isDraining: () => draining });

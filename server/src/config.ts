@@ -46,6 +46,17 @@ const envSchema = z
     HOM_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(9_000),
     HOM_WEB_DIST: z.string().min(1).default('web/dist'),
   })
+export type Env = z.output<typeof envSchema>;
+
+/** Rules across variables; checked on the raw values so they are listed even when others fail. */
+const crossChecks = z
+  .object({
+    NODE_ENV: z.string().optional(),
+    DATABASE_URL: optionalString,
+    HOM_SECRET: optionalString,
+    HOM_ADMIN_USERNAME: optionalString,
+    HOM_ADMIN_PASSWORD: optionalString,
+  })
   .superRefine((env, ctx) => {
     if (Boolean(env.HOM_ADMIN_USERNAME) !== Boolean(env.HOM_ADMIN_PASSWORD)) {
       ctx.addIssue({
@@ -69,8 +80,6 @@ const envSchema = z
       });
     }
   });
-
-export type Env = z.output<typeof envSchema>;
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -104,8 +113,10 @@ export class ConfigError extends Error {
 /** Parses the environment (and `.env`, which never overrides real variables) once, listing every problem. */
 export function loadConfig(source: NodeJS.ProcessEnv = readProcessEnv()): Config {
   const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  const crossed = crossChecks.safeParse(source);
+  const issues = [...(parsed.error?.issues ?? []), ...(crossed.error?.issues ?? [])];
+  if (!parsed.success || issues.length > 0) {
+    throw new ConfigError(issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const env = parsed.data;
   return {

@@ -6,6 +6,7 @@ import {
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
   type GraphQLSchema,
+  type ValidationContext,
   type ValidationRule,
 } from 'graphql';
 import mercurius from 'mercurius';

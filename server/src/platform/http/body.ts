@@ -9,10 +9,11 @@ const MAX_DEPTH = 64;
 /**
  * JSON bodies: valid UTF-8, no prototype-poisoning keys, nesting bounded. Form bodies (the OAuth2
  * password form the mobile client sends to /auth/login) go through @fastify/formbody. Any other
- * content type is answered 415 by Fastify itself.
+ * content type is answered 415 by Fastify itself; that includes text/plain, whose built-in parser
+ * is removed (it handed a string to the validators, so a JSON body sent as text/plain got a 422).
  */
 export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
-  app.removeContentTypeParser(['application/json']);
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   for (const contentType of ['application/json', /^application\/[\w.+-]+\+json$/]) {
     app.addContentTypeParser(contentType, { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
       try {
@@ -34,7 +35,11 @@ export function parseJson(body: Buffer): unknown {
     return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
     const prototype = (error as Error).message.includes('prototype');
-    throw rejected(prototype ? 'The request body has a forbidden key (__proto__ or constructor)' : 'The request body is not valid JSON');
+    throw rejected(
+      prototype
+        ? 'The request body has a forbidden key (__proto__ or constructor)'
+        : 'The request body is not valid JSON',
+    );
   }
 }
 
@@ -53,7 +58,8 @@ function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i += 1) {
     const char = text.charCodeAt(i);
     if (inString) {
-      if (char === 92) i += 1; // backslash escapes the next character
+      if (char === 92)
+        i += 1; // backslash escapes the next character
       else if (char === 34) inString = false;
     } else if (char === 34) inString = true;
     else if (char === 123 || char === 91) deepest = Math.max(deepest, ++depth);

@@ -16,16 +16,37 @@ export interface ErrorBody {
 const FASTIFY_CODES: Record<string, { status: number; code: string; message?: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'MALFORMED_REQUEST' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'MALFORMED_REQUEST', message: 'The request body is empty; send JSON' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_REQUEST', message: 'The request body is not valid JSON' },
-  FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send a Content-Type header' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    message: 'The request body is too large',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: 'MALFORMED_REQUEST',
+    message: 'The request body is empty; send JSON',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: 'MALFORMED_REQUEST',
+    message: 'The request body is not valid JSON',
+  },
+  FST_ERR_CTP_EMPTY_TYPE: {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send a Content-Type header',
+  },
   FST_ERR_BAD_URL: { status: 400, code: 'MALFORMED_REQUEST', message: 'The URL is malformed' },
   FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'URI_TOO_LONG', message: 'A path parameter is too long' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'MALFORMED_REQUEST' },
 };
 
-export function errorBody(request: FastifyRequest, code: string, message: string, errors?: FieldError[]): ErrorBody {
+export function errorBody(
+  request: FastifyRequest,
+  code: string,
+  message: string,
+  errors?: FieldError[],
+): ErrorBody {
   return {
     success: false,
     message,
@@ -48,7 +69,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendNotFound(request, reply, `No ${request.method} ${request.url.split('?')[0]} here; see /docs for the API`),
+    sendNotFound(
+      request,
+      reply,
+      `No ${request.method} ${request.url.split('?')[0]} here; see /docs for the API`,
+    ),
   );
 }
 
@@ -79,12 +104,16 @@ function toResponse(error: FastifyError, request: FastifyRequest): { status: num
       message: issue.message ?? 'invalid',
     }));
     const summary = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-    return { status: 422, body: errorBody(request, 'VALIDATION_FAILED', `Invalid input: ${summary}`, errors) };
+    return {
+      status: 422,
+      body: errorBody(request, 'VALIDATION_FAILED', `Invalid input: ${summary}`, errors),
+    };
   }
   const database = translateDatabaseError(error);
   if (database) return toResponse(database as unknown as FastifyError, request);
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;
-  if (known) return { status: known.status, body: errorBody(request, known.code, known.message ?? error.message) };
+  if (known)
+    return { status: known.status, body: errorBody(request, known.code, known.message ?? error.message) };
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return { status: error.statusCode, body: errorBody(request, 'BAD_REQUEST', error.message) };
   }

@@ -1,0 +1,125 @@
+import { existsSync, readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startHomProcess } from './process.ts';
+
+/**
+ * What `npm start` promises on the embedded database, checked on real processes: first start,
+ * a second start that keeps the data, SIGTERM that drains and stops PostgreSQL too, and recovery
+ * from a crash that left PostgreSQL running.
+ */
+let dataDir: string;
+const admin = { username: 'owner', password: 'first-start-password' };
+const env = () => ({ HOM_DATA_DIR: dataDir, HOM_ADMIN_USERNAME: admin.username, HOM_ADMIN_PASSWORD: admin.password });
+
+beforeAll(async () => {
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hom-lifecycle-'));
+  await fs.chmod(dataDir, 0o755);
+});
+afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
+
+async function login(url: string, credentials: { username: string; password: string }) {
+  const response = await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+  return { status: response.status, body: (await response.json()) as { access_token: string } };
+}
+
+function postgresPid(): number | undefined {
+  const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+  return existsSync(pidFile) ? Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10) : undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('embedded start and stop', () => {
+  it('starts on an empty folder, creates the first admin, and SIGTERM drains and stops PostgreSQL', async () => {
+    const hom = await startHomProcess(env());
+    expect((await fetch(`${hom.url}/health/ready`)).status).toBe(200);
+    const { status, body } = await login(hom.url, admin);
+    expect(status).toBe(200);
+    const site = await fetch(`${hom.url}/sites`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${body.access_token}` },
+      body: JSON.stringify({ code: 'KEEP', name: 'Kept across restarts', time_zone: 'Europe/Warsaw' }),
+    });
+    expect(site.status).toBe(201);
+    const pid = postgresPid();
+    expect(pid && alive(pid)).toBe(true);
+
+    // Requests in flight when SIGTERM arrives are answered, then the process exits.
+    const inFlight = Array.from({ length: 4 }, () => login(hom.url, admin));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const stoppedAt = Date.now();
+    hom.child.kill('SIGTERM');
+    const answered = await Promise.all(inFlight);
+    expect(answered.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(await hom.exited).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    expect(alive(pid!)).toBe(false);
+  });
+
+  it('keeps the data on a second start and ignores the bootstrap variables once an admin exists', async () => {
+    const hom = await startHomProcess({ ...env(), HOM_ADMIN_PASSWORD: 'a-different-password' });
+    try {
+      expect((await login(hom.url, { ...admin, password: 'a-different-password' })).status).toBe(401);
+      const { body } = await login(hom.url, admin);
+      const sites = await fetch(`${hom.url}/sites`, { headers: { authorization: `Bearer ${body.access_token}` } });
+      expect(((await sites.json()) as { code: string }[]).map((s) => s.code)).toEqual(['KEEP']);
+    } finally {
+      hom.child.kill('SIGTERM');
+      await hom.exited;
+    }
+  });
+
+  it('starts after a crash that left PostgreSQL running', async () => {
+    const crashed = await startHomProcess(env());
+    const orphan = postgresPid()!;
+    crashed.child.kill('SIGKILL');
+    await crashed.exited;
+    expect(alive(orphan)).toBe(true);
+
+    const hom = await startHomProcess(env());
+    try {
+      expect(alive(orphan)).toBe(false);
+      expect((await login(hom.url, admin)).status).toBe(200);
+    } finally {
+      hom.child.kill('SIGTERM');
+      await hom.exited;
+    }
+  });
+
+  it('creates another admin from the command line, password from stdin', async () => {
+    const result = await runCli(['admin', 'create', '--username', 'nightshift', '--password-stdin'], { HOM_DATA_DIR: dataDir }, 'night-shift-password\n');
+    expect(result.output).toContain('Admin "nightshift" created');
+    expect(result.code).toBe(0);
+    const short = await runCli(['admin', 'create', '--username', 'weak', '--password-stdin'], { HOM_DATA_DIR: dataDir }, 'short\n');
+    expect(short.code).toBe(1);
+    expect(short.output).toContain('password: at least 12 characters');
+
+    const hom = await startHomProcess({ HOM_DATA_DIR: dataDir });
+    try {
+      expect((await login(hom.url, { username: 'nightshift', password: 'night-shift-password' })).status).toBe(200);
+    } finally {
+      hom.child.kill('SIGTERM');
+      await hom.exited;
+    }
+  });
+
+  it('refuses to start with a configuration problem and lists every one', async () => {
+    await expect(
+      startHomProcess({ HOM_DATA_DIR: dataDir, PORT: 'eighty', HOM_ADMIN_USERNAME: 'solo', LOG_LEVEL: 'loud' }, 10_000),
+    ).rejects.toThrow(/PORT[\s\S]*LOG_LEVEL[\s\S]*HOM_ADMIN_PASSWORD/);
+  });
+});
