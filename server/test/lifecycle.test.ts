@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withDatabase } from './global-setup.ts';
 import { runCli, startHomProcess } from './process.ts';
 
 /**
@@ -121,5 +123,36 @@ describe('embedded start and stop', () => {
     await expect(
       startHomProcess({ HOM_DATA_DIR: dataDir, PORT: 'eighty', HOM_ADMIN_USERNAME: 'solo', LOG_LEVEL: 'loud' }, 10_000),
     ).rejects.toThrow(/PORT[\s\S]*LOG_LEVEL[\s\S]*HOM_ADMIN_PASSWORD/);
+  });
+});
+
+describe('external PostgreSQL', () => {
+  it('uses DATABASE_URL and starts no PostgreSQL of its own', async () => {
+    const name = `hom_external_${process.pid}`;
+    const maintenance = new pg.Client({ connectionString: withDatabase(inject('ownerBaseUrl'), 'postgres') });
+    await maintenance.connect();
+    await maintenance.query(`create database ${name}`);
+    const emptyDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hom-external-'));
+    try {
+      const hom = await startHomProcess({
+        HOM_DATA_DIR: emptyDir,
+        DATABASE_URL: withDatabase(inject('ownerBaseUrl'), name),
+        HOM_SECRET: 'external-secret-for-this-test-only-0123456789',
+        HOM_ADMIN_USERNAME: admin.username,
+        HOM_ADMIN_PASSWORD: admin.password,
+      });
+      try {
+        expect((await login(hom.url, admin)).status).toBe(200);
+        expect(existsSync(path.join(emptyDir, 'pg'))).toBe(false);
+        expect(hom.output()).toContain('"embedded":false');
+      } finally {
+        hom.child.kill('SIGTERM');
+        expect(await hom.exited).toBe(0);
+      }
+    } finally {
+      await maintenance.query(`drop database if exists ${name} with (force)`);
+      await maintenance.end();
+      await fs.rm(emptyDir, { recursive: true, force: true });
+    }
   });
 });
