@@ -48,6 +48,9 @@ const envSchema = z
   })
 export type Env = z.output<typeof envSchema>;
 
+/** Every variable HOM reads; .env.example documents each (config.test.ts checks). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
+
 /** Rules across variables; checked on the raw values so they are listed even when others fail. */
 const crossChecks = z
   .object({
