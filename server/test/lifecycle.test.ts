@@ -79,6 +79,11 @@ describe('embedded start and stop', () => {
       const { body } = await login(hom.url, admin);
       const sites = await fetch(`${hom.url}/sites`, { headers: { authorization: `Bearer ${body.access_token}` } });
       expect(((await sites.json()) as { code: string }[]).map((s) => s.code)).toEqual(['KEEP']);
+
+      // The CLI joins the running HOM's PostgreSQL instead of starting (or stopping) one.
+      const cli = await runCli(['admin', 'create', '--username', 'dayshift', '--password-stdin'], { HOM_DATA_DIR: dataDir }, 'day-shift-password\n');
+      expect(cli.code).toBe(0);
+      expect((await login(hom.url, { username: 'dayshift', password: 'day-shift-password' })).status).toBe(200);
     } finally {
       hom.child.kill('SIGTERM');
       await hom.exited;

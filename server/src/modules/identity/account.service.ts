@@ -28,6 +28,10 @@ export function createAccountService(deps: {
       });
     },
 
+    async hasAdmin(): Promise<boolean> {
+      return (await activeAdminCount(db.direct)) > 0;
+    },
+
     /**
      * Creates an admin. With `onlyIfNone` (HOM_ADMIN_USERNAME at start) nothing happens once an active
      * admin exists; the CLI may add more admins.

@@ -5,13 +5,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TEST_SECRET } from '../../../../test/constants.ts';
-import {
-  buildApiKey,
-  buildSite,
-  buildUser,
-  type SiteRecord,
-  type UserRecord,
-} from '../../../../test/factories.ts';
+import { buildApiKey, buildSite, buildUser } from '../../../../test/factories.ts';
+import type { SiteRecord, UserRecord } from '../../../../test/factories.ts';
 import { createHarness, type Harness } from '../../../../test/harness.ts';
 import { appUrlFrom, SYSTEM_SCOPE } from '../../../platform/db/database.ts';
 
@@ -27,15 +22,13 @@ let userB: UserRecord;
 let noteOfB: number;
 
 /** Reads as the database owner, with every site and (for notifications) the given user in scope. */
-async function asOwner<T>(text: string, params: unknown[] = [], userId = ''): Promise<T[]> {
+async function asOwner<T>(text: string, params: unknown[] = [], userId: number | '' = ''): Promise<T[]> {
   const client = new pg.Client({ connectionString: h.ownerUrl });
   await client.connect();
   try {
     await client.query('begin');
-    await client.query(
-      `select set_config('hom.all_sites', 'on', true), set_config('hom.user_id', $1, true)`,
-      [userId],
-    );
+    const scope = `select set_config('hom.all_sites', 'on', true), set_config('hom.user_id', $1, true)`;
+    await client.query(scope, [String(userId)]);
     const { rows } = await client.query(text, params);
     await client.query('commit');
     return rows as T[];
@@ -53,10 +46,10 @@ const raise = (userId: number, title: string, siteId: number | null) =>
       recipients: { user_ids: [userId] },
     }),
   );
-const graphql = (token: string, query: string) =>
-  h
-    .request({ method: 'POST', url: '/graphql', token, payload: { query } })
-    .then((response) => response.json());
+/** Calls as the manager of site A. */
+const rest = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+  h.request({ method, url, token: managerA.token, ...(payload ? { payload } : {}) });
+const graphql = async (query: string) => (await rest('POST', '/graphql', { query })).json();
 
 beforeAll(async () => {
   h = await createHarness();
@@ -66,39 +59,29 @@ beforeAll(async () => {
   userB = await buildUser(h, { role: 'viewer', site_ids: [siteB.id] });
   await buildApiKey(h, siteA.id);
   await buildApiKey(h, siteB.id);
-  const edit = await h.request({
-    method: 'PATCH',
-    url: `/sites/${siteB.id}`,
-    token: h.adminToken,
-    payload: { name: 'B2' },
-  });
-  expect(edit.statusCode).toBe(200);
+  const edit = { method: 'PATCH', url: `/sites/${siteB.id}`, payload: { name: 'B2' } } as const;
+  expect((await h.request({ ...edit, token: h.adminToken })).statusCode).toBe(200);
   await raise(managerA.id, 'for A', siteA.id);
   await raise(userB.id, 'for B', siteB.id);
   await raise(userB.id, 'for B, no site', null);
-  noteOfB = (
-    await asOwner<{ id: number }>(
-      'select id from notifications where user_id = $1',
-      [userB.id],
-      String(userB.id),
-    )
-  )[0]!.id;
+  const notes = await asOwner<{ id: number }>(
+    'select id from notifications where user_id = $1',
+    [userB.id],
+    userB.id,
+  );
+  noteOfB = notes[0]!.id;
 });
 afterAll(() => h?.close());
 
 describe('REST and GraphQL as a manager of site A', () => {
   it('list and show only site A', async () => {
-    const list = await h.request({ method: 'GET', url: '/sites', token: managerA.token });
-    expect(list.json().map((site: SiteRecord) => site.id)).toEqual([siteA.id]);
-    expect(
-      (await h.request({ method: 'GET', url: `/sites/${siteB.id}`, token: managerA.token })).statusCode,
-    ).toBe(404);
-    const me = await h.request({ method: 'GET', url: '/auth/me', token: managerA.token });
-    expect(me.json().sites.map((site: SiteRecord) => site.id)).toEqual([siteA.id]);
+    expect((await rest('GET', '/sites')).json().map((site: SiteRecord) => site.id)).toEqual([siteA.id]);
+    expect((await rest('GET', `/sites/${siteB.id}`)).statusCode).toBe(404);
+    expect((await rest('GET', '/auth/me')).json().sites.map((site: SiteRecord) => site.id)).toEqual([
+      siteA.id,
+    ]);
 
-    const data = (
-      await graphql(managerA.token, '{ sites { id } me { sites { id } } users { sites { id } } }')
-    ).data;
+    const { data } = await graphql('{ sites { id } me { sites { id } } users { sites { id } } }');
     expect(data.sites).toEqual([{ id: String(siteA.id) }]);
     expect(data.me.sites).toEqual([{ id: String(siteA.id) }]);
     // Users are identity data everyone with user:read sees; their sites are still filtered to A.
@@ -107,17 +90,8 @@ describe('REST and GraphQL as a manager of site A', () => {
   });
 
   it('cannot change site B', async () => {
-    const patch = await h.request({
-      method: 'PATCH',
-      url: `/sites/${siteB.id}`,
-      token: managerA.token,
-      payload: { name: 'taken over' },
-    });
-    expect([403, 404]).toContain(patch.statusCode);
-    const gql = await graphql(
-      managerA.token,
-      `mutation { updateSite(id: "${siteB.id}", input: { name: "taken" }) { id } }`,
-    );
+    expect([403, 404]).toContain((await rest('PATCH', `/sites/${siteB.id}`, { name: 'taken' })).statusCode);
+    const gql = await graphql(`mutation { updateSite(id: "${siteB.id}", input: { name: "taken" }) { id } }`);
     expect(['FORBIDDEN', 'SITE_NOT_FOUND']).toContain(gql.errors[0].extensions.code);
     const rows = await asOwner<{ name: string }>('select name from sites where id = $1', [siteB.id]);
     expect(rows).toEqual([{ name: 'B2' }]);
@@ -131,47 +105,30 @@ describe('REST and GraphQL as a manager of site A', () => {
     expect(counts!.b).toBeGreaterThanOrEqual(3); // created, key created, edited
     expect(counts!.none).toBeGreaterThan(0); // users created
 
-    const rest = await h.request({ method: 'GET', url: '/audit?limit=200', token: managerA.token });
-    expect(rest.statusCode).toBe(200);
-    const restSites = rest.json().items.map((item: { site_id: number | null }) => item.site_id);
+    const list = await rest('GET', '/audit?limit=200');
+    expect(list.statusCode).toBe(200);
+    const restSites = list.json().items.map((item: { site_id: number | null }) => item.site_id);
     expect(restSites.length).toBeGreaterThan(0);
     expect(new Set(restSites)).toEqual(new Set([siteA.id]));
-    const filtered = await h.request({
-      method: 'GET',
-      url: `/audit?site_id=${siteB.id}`,
-      token: managerA.token,
-    });
-    expect(filtered.json().items).toEqual([]);
+    expect((await rest('GET', `/audit?site_id=${siteB.id}`)).json().items).toEqual([]);
 
-    const gql = await graphql(managerA.token, '{ auditLog(first: 200) { items { siteId } } }');
+    const gql = await graphql('{ auditLog(first: 50) { items { siteId } } }');
     const gqlSites = gql.data.auditLog.items.map((item: { siteId: string | null }) => item.siteId);
     expect(new Set(gqlSites)).toEqual(new Set([String(siteA.id)]));
   });
 
   it('see and mark only their own notifications', async () => {
-    const list = await h.request({ method: 'GET', url: '/notifications', token: managerA.token });
+    const list = await rest('GET', '/notifications');
     expect(list.json().items.map((note: { title: string }) => note.title)).toEqual(['for A']);
-    const gql = await graphql(managerA.token, '{ notifications { items { title } unreadCount } }');
+    const gql = await graphql('{ notifications { items { title } unreadCount } }');
     expect(gql.data.notifications).toEqual({ items: [{ title: 'for A' }], unreadCount: 1 });
 
-    const mark = await h.request({
-      method: 'POST',
-      url: `/notifications/${noteOfB}/read`,
-      token: managerA.token,
-    });
-    expect(mark.statusCode).toBe(404);
-    const gqlMark = await graphql(
-      managerA.token,
-      `mutation { markNotificationRead(id: "${noteOfB}") { id } }`,
-    );
+    expect((await rest('POST', `/notifications/${noteOfB}/read`)).statusCode).toBe(404);
+    const gqlMark = await graphql(`mutation { markNotificationRead(id: "${noteOfB}") { id } }`);
     expect(gqlMark.errors[0].extensions.code).toBe('NOTIFICATION_NOT_FOUND');
-    await h.request({ method: 'POST', url: '/notifications/read-all', token: managerA.token });
-    const unread = await asOwner(
-      'select id from notifications where user_id = $1 and read_at is null',
-      [userB.id],
-      String(userB.id),
-    );
-    expect(unread).toHaveLength(2);
+    await rest('POST', '/notifications/read-all');
+    const unread = 'select id from notifications where user_id = $1 and read_at is null';
+    expect(await asOwner(unread, [userB.id], userB.id)).toHaveLength(2);
   });
 });
 
@@ -185,11 +142,8 @@ describe('notificationAdded subscription', () => {
   /** A graphql-transport-ws client; resolves once the server acknowledged or refused the connection. */
   async function connect(authorization?: string) {
     const ws = new WebSocket(url, 'graphql-transport-ws');
-    const messages: {
-      type: string;
-      id?: string;
-      payload?: { data?: { notificationAdded?: { title: string } } };
-    }[] = [];
+    type Message = { type: string; payload?: { data?: { notificationAdded?: { title: string } } } };
+    const messages: Message[] = [];
     const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
     const answered = new Promise<boolean>((resolve) => {
       ws.on('message', (raw) => {
@@ -204,23 +158,18 @@ describe('notificationAdded subscription', () => {
     );
     const titles = () =>
       messages.flatMap((m) => (m.type === 'next' ? [m.payload?.data?.notificationAdded?.title] : []));
-    const subscribe = () =>
-      ws.send(
-        JSON.stringify({
-          id: '1',
-          type: 'subscribe',
-          payload: { query: 'subscription { notificationAdded { id title } }' },
-        }),
-      );
+    const query = 'subscription { notificationAdded { id title } }';
+    const subscribe = () => ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
     return { ws, acked: await answered, messages, closed, titles, subscribe };
   }
 
-  async function waitFor(check: () => boolean, retry: () => Promise<unknown>) {
+  type Client = Awaited<ReturnType<typeof connect>>;
+  async function waitFor(clients: Client[], check: () => boolean, retry: () => Promise<unknown>) {
     for (let i = 0; i < 25 && !check(); i += 1) {
       if (i % 5 === 0) await retry(); // the subscription may not be registered yet: raise again
       await sleep(200);
     }
-    expect(check()).toBe(true);
+    expect(check(), `received ${JSON.stringify(clients.map((client) => client.messages))}`).toBe(true);
   }
 
   it('refuses a connection without a valid token', async () => {
@@ -240,6 +189,7 @@ describe('notificationAdded subscription', () => {
     b.subscribe();
     try {
       await waitFor(
+        [a, b],
         () => a.titles().includes('live A') && b.titles().includes('live B'),
         async () => {
           await raise(userB.id, 'live B', siteB.id);
@@ -250,6 +200,7 @@ describe('notificationAdded subscription', () => {
       await raise(userB.id, 'live B, last', null);
       await raise(managerA.id, 'live A, last', siteA.id);
       await waitFor(
+        [a, b],
         () => a.titles().includes('live A, last') && b.titles().includes('live B, last'),
         () => Promise.resolve(),
       );
@@ -290,16 +241,11 @@ describe('the database, through the app role', () => {
         'select rolsuper, rolbypassrls from pg_roles where rolname = current_user',
       );
       expect(role.rows).toEqual([{ rolsuper: false, rolbypassrls: false }]);
-      const owned = await client.query(
-        'select count(*)::int as count from pg_tables where tableowner = current_user',
-      );
+      const owned = await client.query('select count(*)::int from pg_tables where tableowner = current_user');
       expect(owned.rows[0].count).toBe(0);
 
-      const tables = await client.query<{
-        relname: string;
-        relrowsecurity: boolean;
-        relforcerowsecurity: boolean;
-      }>(`
+      type Table = { relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean };
+      const tables = await client.query<Table>(`
         select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c
         where c.relkind = 'r' and c.relnamespace = 'public'::regnamespace
           and (c.relname = 'sites' or exists (
@@ -319,12 +265,12 @@ describe('the database, through the app role', () => {
         await client.query('begin');
         if (setting) await client.query(`select set_config('hom.site_ids', $1, true)`, [setting]);
         for (const table of ['api_keys', 'audit_log', 'notifications']) {
-          const found = await client.query(`select count(*)::int as count from ${table} where site_id = $1`, [
+          const found = await client.query(`select count(*)::int from ${table} where site_id = $1`, [
             siteB.id,
           ]);
           expect(found.rows[0].count, `${table} with ${setting}`).toBe(0);
         }
-        const site = await client.query('select count(*)::int as count from sites where id = $1', [siteB.id]);
+        const site = await client.query('select count(*)::int from sites where id = $1', [siteB.id]);
         expect(site.rows[0].count).toBe(0);
         await client.query('rollback');
       }
