@@ -15,7 +15,7 @@ import { registerGraphql } from './platform/graphql/plugin.ts';
 import { registerHealth } from './platform/health.ts';
 import { registerAccessGuard, type RouteAccess } from './platform/http/access.ts';
 import { registerBodyParsers } from './platform/http/body.ts';
-import { registerErrorHandling } from './platform/http/error-handler.ts';
+import { handleFrameworkError, registerErrorHandling } from './platform/http/error-handler.ts';
 import { registerWebApp } from './platform/http/web.ts';
 import { listen } from './platform/db/listen.ts';
 import { notificationTopic } from './modules/actions/index.ts';
@@ -62,6 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: false } },
+    // Errors raised while routing (bad percent-encoding, over-long parameters) get the same body.
+    frameworkErrors: handleFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
 
   let draining = false;

@@ -40,7 +40,7 @@ export function registerNotificationGraphql(builder: Builder, service: Notificat
         { permission: 'notification:read' },
         (_p, args: { unreadOnly?: boolean | null; first?: number | null; after?: string | null }, c) =>
           service.list(
-            c.request,
+            c.caller,
             parseInput(notificationListInput, {
               unread_only: args.unreadOnly ?? false,
               ...(args.first != null ? { limit: args.first } : {}),
@@ -55,13 +55,13 @@ export function registerNotificationGraphql(builder: Builder, service: Notificat
       type: Notification,
       args: { id: t.arg.id({ required: true }) },
       ...withAccess({ permission: 'notification:read' }, (_p, args: { id: string | number }, c) =>
-        service.markRead(c.request, Number(args.id)),
+        service.markRead(c.caller, Number(args.id)),
       ),
     }),
     markAllNotificationsRead: t.int({
       ...withAccess(
         { permission: 'notification:read' },
-        async (_p, _a, c) => (await service.markAllRead(c.request)).updated,
+        async (_p, _a, c) => (await service.markAllRead(c.caller)).updated,
       ),
     }),
   }));
@@ -71,12 +71,12 @@ export function registerNotificationGraphql(builder: Builder, service: Notificat
       description: 'Each notification for the signed-in user, as it is raised',
       extensions: { access: { permission: 'notification:read' } },
       subscribe: (_root, _args, context) => {
-        const ctx = requirePermission(context.request, 'notification:read');
+        const ctx = requirePermission(context.caller, 'notification:read');
         return context.pubsub.subscribe(notificationTopic(ctx.actor.id ?? 0)) as Promise<
           AsyncIterable<{ id: number }>
         >;
       },
-      resolve: (payload: { id: number }, _args, context) => service.get(context.request, payload.id),
+      resolve: (payload: { id: number }, _args, context) => service.get(context.caller, payload.id),
     }),
   }));
 }

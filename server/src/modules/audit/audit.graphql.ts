@@ -52,7 +52,7 @@ export function registerAuditGraphql(builder: Builder, audit: AuditService): voi
           c,
         ) =>
           audit.list(
-            c.request,
+            c.caller,
             parseInput(auditFilterInput, {
               ...snakeCase(args.filter ?? {}, { dropNulls: true }),
               ...(args.first != null ? { limit: args.first } : {}),

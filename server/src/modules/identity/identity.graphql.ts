@@ -36,7 +36,7 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
         description: 'Batched: a list of users costs one query for all their sites',
         resolve: async (user, _args, context) => {
           const loader = context.loader<number, dto.SiteOutput | null>('sitesById', async (ids) => {
-            const found = await sites.getMany(context.request, ids);
+            const found = await sites.getMany(context.caller, ids);
             return ids.map((id) => found.find((site) => site.id === id) ?? null);
           });
           const loaded = await loader.loadMany(user.site_ids);
@@ -135,21 +135,21 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
   });
 
   builder.queryFields((t) => ({
-    me: t.field({ type: Me, ...withAccess('authenticated', (_p, _a, c) => accounts.me(c.request)) }),
+    me: t.field({ type: Me, ...withAccess('authenticated', (_p, _a, c) => accounts.me(c.caller)) }),
     users: t.field({
       type: [User],
-      ...withAccess({ permission: 'user:read' }, (_p, _a, c) => users.list(c.request)),
+      ...withAccess({ permission: 'user:read' }, (_p, _a, c) => users.list(c.caller)),
     }),
     user: t.field({
       type: User,
       args: { id: t.arg.id({ required: true }) },
       ...withAccess({ permission: 'user:read' }, (_p, args: { id: string | number }, c) =>
-        users.get(c.request, parseInput(dto.idParam, args).id),
+        users.get(c.caller, parseInput(dto.idParam, args).id),
       ),
     }),
     sites: t.field({
       type: [Site],
-      ...withAccess({ permission: 'site:read' }, (_p, _a, c) => sites.list(c.request)),
+      ...withAccess({ permission: 'site:read' }, (_p, _a, c) => sites.list(c.caller)),
     }),
     roles: t.field({
       type: [Role],
@@ -158,11 +158,11 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
     permissions: t.stringList({ ...withAccess('authenticated', () => Object.keys(PERMISSIONS)) }),
     apiKeys: t.field({
       type: [ApiKey],
-      ...withAccess({ permission: 'apikey:manage' }, (_p, _a, c) => apiKeys.list(c.request)),
+      ...withAccess({ permission: 'apikey:manage' }, (_p, _a, c) => apiKeys.list(c.caller)),
     }),
     settings: t.field({
       type: Settings,
-      ...withAccess({ permission: 'settings:manage' }, (_p, _a, c) => settings.get(c.request)),
+      ...withAccess({ permission: 'settings:manage' }, (_p, _a, c) => settings.get(c.caller)),
     }),
   }));
 
@@ -172,7 +172,7 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
       args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
       ...withAccess('public', (_p, args: { username: string; password: string }, c) => {
         const input = parseInput(dto.loginInput, args);
-        return sessions.login(c.request, input.username, input.password);
+        return sessions.login(c.caller, input.username, input.password);
       }),
     }),
     refreshToken: t.field({
@@ -185,7 +185,7 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
     logout: t.boolean({
       args: { refreshToken: t.arg.string() },
       ...withAccess('public', async (_p, args: { refreshToken?: string | null }, c) => {
-        await sessions.logout(c.request, args.refreshToken ?? undefined);
+        await sessions.logout(c.caller, args.refreshToken ?? undefined);
         return true;
       }),
     }),
@@ -193,7 +193,7 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
       type: User,
       args: { input: t.arg({ type: CreateUserInput, required: true }) },
       ...withAccess({ permission: 'user:manage' }, (_p, { input }: { input: Record<string, unknown> }, c) =>
-        users.createByAdmin(c.request, parseInput(dto.createUserInput, snakeCase(input))),
+        users.createByAdmin(c.caller, parseInput(dto.createUserInput, snakeCase(input))),
       ),
     }),
     updateUser: t.field({
@@ -203,7 +203,7 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
         { permission: 'user:manage' },
         (_p, args: { id: string | number; input: Record<string, unknown> }, c) =>
           users.update(
-            c.request,
+            c.caller,
             parseInput(dto.idParam, args).id,
             parseInput(dto.updateUserInput, snakeCase(args.input)),
           ),
@@ -213,14 +213,14 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
       type: User,
       args: { id: t.arg.id({ required: true }), role: t.arg.string({ required: true }) },
       ...withAccess({ permission: 'user:manage' }, (_p, args: { id: string | number; role: string }, c) =>
-        users.setRole(c.request, parseInput(dto.idParam, args).id, parseInput(dto.setRoleInput, args).role),
+        users.setRole(c.caller, parseInput(dto.idParam, args).id, parseInput(dto.setRoleInput, args).role),
       ),
     }),
     createSite: t.field({
       type: Site,
       args: { input: t.arg({ type: CreateSiteInput, required: true }) },
       ...withAccess({ permission: 'site:manage' }, (_p, { input }: { input: Record<string, unknown> }, c) =>
-        sites.create(c.request, parseInput(dto.createSiteInput, snakeCase(input))),
+        sites.create(c.caller, parseInput(dto.createSiteInput, snakeCase(input))),
       ),
     }),
     updateSite: t.field({
@@ -230,7 +230,7 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
         { permission: 'site:manage' },
         (_p, args: { id: string | number; input: Record<string, unknown> }, c) =>
           sites.update(
-            c.request,
+            c.caller,
             parseInput(dto.idParam, args).id,
             parseInput(dto.updateSiteInput, snakeCase(args.input)),
           ),
@@ -243,7 +243,7 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
         { permission: 'apikey:manage' },
         (_p, args: { siteId: string | number; name: string }, c) =>
           apiKeys.create(
-            c.request,
+            c.caller,
             parseInput(dto.createApiKeyInput, { site_id: args.siteId, name: args.name }),
           ),
       ),
@@ -252,14 +252,14 @@ export function registerIdentityGraphql(builder: Builder, services: IdentityServ
       type: ApiKey,
       args: { id: t.arg.id({ required: true }) },
       ...withAccess({ permission: 'apikey:manage' }, (_p, args: { id: string | number }, c) =>
-        apiKeys.revoke(c.request, parseInput(dto.idParam, args).id),
+        apiKeys.revoke(c.caller, parseInput(dto.idParam, args).id),
       ),
     }),
     updateSettings: t.field({
       type: Settings,
       args: { selfRegistrationEnabled: t.arg.boolean({ required: true }) },
       ...withAccess({ permission: 'settings:manage' }, (_p, args: { selfRegistrationEnabled: boolean }, c) =>
-        settings.update(c.request, { self_registration_enabled: args.selfRegistrationEnabled }),
+        settings.update(c.caller, { self_registration_enabled: args.selfRegistrationEnabled }),
       ),
     }),
   }));

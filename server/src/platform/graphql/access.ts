@@ -13,8 +13,8 @@ export function withAccess<Parent, Args, Result>(
   return {
     extensions: { access },
     resolve: (parent: Parent, args: Args, context: GraphQLContext): Result => {
-      if (access === 'authenticated') requireActor(context.request);
-      else if (access !== 'public') requirePermission(context.request, access.permission);
+      if (access === 'authenticated') requireActor(context.caller);
+      else if (access !== 'public') requirePermission(context.caller, access.permission);
       return resolve(parent, args, context);
     },
   };

@@ -4,7 +4,8 @@ import type { RequestContext } from '../auth/actor.ts';
 
 /** What every resolver receives: the caller and per-request DataLoaders. */
 export interface GraphQLContext {
-  request: RequestContext;
+  /** Named `caller`: Mercurius keeps its own `request` (the HTTP request) in the same context. */
+  caller: RequestContext;
   /** Present in every operation; Mercurius provides it. */
   pubsub: { subscribe(topic: string | string[]): Promise<AsyncIterable<unknown>> };
   loader<K, V>(
@@ -13,10 +14,10 @@ export interface GraphQLContext {
   ): DataLoader<K, V>;
 }
 
-export function createGraphQLContext(request: RequestContext): Omit<GraphQLContext, 'pubsub'> {
+export function createGraphQLContext(caller: RequestContext): Omit<GraphQLContext, 'pubsub'> {
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   return {
-    request,
+    caller,
     loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>) {
       let loader = loaders.get(name) as DataLoader<K, V> | undefined;
       if (!loader) {

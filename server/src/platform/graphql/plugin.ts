@@ -1,6 +1,7 @@
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import {
   GraphQLError,
@@ -13,6 +14,7 @@ import mercurius from 'mercurius';
 import type { Actor, RequestContext } from '../auth/actor.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { translateDatabaseError } from '../db/errors.ts';
+import { describeClientError } from '../http/error-handler.ts';
 import type { Logger } from '../logger.ts';
 import { createGraphQLContext } from './builder.ts';
 
@@ -81,7 +83,9 @@ export async function registerGraphql(app: FastifyInstance, options: GraphQLOpti
           return original.errors;
         })
         .map((error) => formatError(error, options));
-      const statusCode = invalid ? 400 : formatted.statusCode;
+      // No data and no error tied to a field: the request itself was wrong (e.g. a variable's type).
+      const requestError = !execution.data && execution.errors.every((error) => !error.path);
+      const statusCode = invalid || (requestError && formatted.statusCode === 200) ? 400 : formatted.statusCode;
       return { statusCode, response: { data: execution.data ?? null, errors } };
     },
   });
@@ -98,6 +102,8 @@ function formatError(error: GraphQLError, options: GraphQLOptions) {
     const message = coded.kind === 'internal' ? 'Internal error' : coded.message;
     return { message, path, locations, extensions };
   }
+  const client = describeClientError(original);
+  if (client) return { message: client.message, path, locations, extensions: { code: client.code } };
   if (original && !(original instanceof GraphQLError)) {
     options.log.error({ err: original }, 'GraphQL resolver failed');
     return { message: 'Internal error', path, locations, extensions: { code: 'INTERNAL_ERROR' } };

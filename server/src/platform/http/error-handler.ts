@@ -88,6 +88,14 @@ export function handleFrameworkError(error: FastifyError, request: FastifyReques
   return reply.header('x-request-id', String(request.id)).status(mapped.status).send(mapped.body);
 }
 
+/** A Fastify 4xx (content type, body size) as our code and message, for the GraphQL formatter. */
+export function describeClientError(error: unknown): { code: string; message: string } | undefined {
+  const { statusCode, code, message } = error as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  const known = typeof code === 'string' ? FASTIFY_CODES[code] : undefined;
+  return { code: known?.code ?? 'BAD_REQUEST', message: known?.message ?? String(message) };
+}
+
 export function sendNotFound(request: FastifyRequest, reply: FastifyReply, message: string) {
   return reply.status(404).send(errorBody(request, 'NOT_FOUND', message));
 }
