@@ -5,26 +5,42 @@ import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config.ts';
 describe('configuration', () => {
   it('starts with no variables at all (the embedded default)', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, roles: ['api', 'ingest', 'worker'], databaseUrl: undefined, bootstrapAdmin: undefined });
+    expect(config).toMatchObject({
+      port: 3000,
+      roles: ['api', 'ingest', 'worker'],
+      databaseUrl: undefined,
+      bootstrapAdmin: undefined,
+    });
     expect(config.dataDir).toMatch(/\/data$/);
   });
 
   it('lists every problem at once', () => {
     try {
-      loadConfig({ PORT: '99999', HOM_ROLES: 'api,cook', HOM_ADMIN_USERNAME: 'a', DATABASE_URL: 'mysql://x', HOM_SECRET: 'short' });
+      loadConfig({
+        PORT: '99999',
+        HOM_ROLES: 'api,cook',
+        HOM_ADMIN_USERNAME: 'a',
+        DATABASE_URL: 'mysql://x',
+        HOM_SECRET: 'short',
+      });
       expect.unreachable();
     } catch (error) {
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'HOM_ROLES', 'HOM_ADMIN_PASSWORD', 'DATABASE_URL', 'HOM_SECRET']) expect(problems).toContain(name);
+      for (const name of ['PORT', 'HOM_ROLES', 'HOM_ADMIN_PASSWORD', 'DATABASE_URL', 'HOM_SECRET'])
+        expect(problems).toContain(name);
     }
   });
 
   it('requires a shared secret in production with an external database', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://h/db' })).toThrow(/HOM_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://h/db' })).toThrow(
+      /HOM_SECRET/,
+    );
   });
 
   it('.env.example documents every variable HOM reads, and nothing else', () => {
-    const documented = [...readFileSync('.env.example', 'utf8').matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    const documented = [...readFileSync('.env.example', 'utf8').matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm)].map(
+      (m) => m[1],
+    );
     expect(new Set(documented)).toEqual(new Set(CONFIG_VARIABLES));
   });
 });

@@ -16,36 +16,35 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    HOM_DATA_DIR: z.string().min(1).default('./data'),
-    DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
-    DATABASE_APP_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
-    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-    HOM_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
-    HOM_ROLES: z
-      .string()
-      .default('api,ingest,worker')
-      .transform((value) => value.split(',').map((role) => role.trim()))
-      .pipe(z.array(z.enum(PROCESS_ROLES)).min(1)),
-    HOM_ADMIN_USERNAME: optionalString,
-    HOM_ADMIN_PASSWORD: optionalString,
-    HOM_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-    HOM_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-    HOM_BODY_LIMIT_BYTES: z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .max(64 * 1024 * 1024)
-      .default(1_048_576),
-    HOM_TRUST_PROXY: booleanFlag.default(false),
-    HOM_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(9_000),
-    HOM_WEB_DIST: z.string().min(1).default('web/dist'),
-  })
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOM_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATABASE_APP_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  HOM_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  HOM_ROLES: z
+    .string()
+    .default('api,ingest,worker')
+    .transform((value) => value.split(',').map((role) => role.trim()))
+    .pipe(z.array(z.enum(PROCESS_ROLES)).min(1)),
+  HOM_ADMIN_USERNAME: optionalString,
+  HOM_ADMIN_PASSWORD: optionalString,
+  HOM_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  HOM_REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  HOM_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1_048_576),
+  HOM_TRUST_PROXY: booleanFlag.default(false),
+  HOM_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(9_000),
+  HOM_WEB_DIST: z.string().min(1).default('web/dist'),
+});
 export type Env = z.output<typeof envSchema>;
 
 /** Every variable HOM reads; .env.example documents each (config.test.ts checks). */

@@ -56,7 +56,10 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
       async close() {
         server?.drain();
         // Requests still running after the grace period are cut so the process exits in time.
-        const cut = setTimeout(() => app?.server.closeAllConnections(), Math.max(0, config.shutdownTimeoutMs - 1000));
+        const cut = setTimeout(
+          () => app?.server.closeAllConnections(),
+          Math.max(0, config.shutdownTimeoutMs - 1000),
+        );
         await app?.close();
         clearTimeout(cut);
         await worker?.stop();

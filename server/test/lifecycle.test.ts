@@ -14,7 +14,11 @@ import { runCli, startHomProcess } from './process.ts';
  */
 let dataDir: string;
 const admin = { username: 'owner', password: 'first-start-password' };
-const env = () => ({ HOM_DATA_DIR: dataDir, HOM_ADMIN_USERNAME: admin.username, HOM_ADMIN_PASSWORD: admin.password });
+const env = () => ({
+  HOM_DATA_DIR: dataDir,
+  HOM_ADMIN_USERNAME: admin.username,
+  HOM_ADMIN_PASSWORD: admin.password,
+});
 
 beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hom-lifecycle-'));
@@ -33,7 +37,9 @@ async function login(url: string, credentials: { username: string; password: str
 
 function postgresPid(): number | undefined {
   const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
-  return existsSync(pidFile) ? Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10) : undefined;
+  return existsSync(pidFile)
+    ? Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10)
+    : undefined;
 }
 
 function alive(pid: number): boolean {
@@ -77,13 +83,21 @@ describe('embedded start and stop', () => {
     try {
       expect((await login(hom.url, { ...admin, password: 'a-different-password' })).status).toBe(401);
       const { body } = await login(hom.url, admin);
-      const sites = await fetch(`${hom.url}/sites`, { headers: { authorization: `Bearer ${body.access_token}` } });
+      const sites = await fetch(`${hom.url}/sites`, {
+        headers: { authorization: `Bearer ${body.access_token}` },
+      });
       expect(((await sites.json()) as { code: string }[]).map((s) => s.code)).toEqual(['KEEP']);
 
       // The CLI joins the running HOM's PostgreSQL instead of starting (or stopping) one.
-      const cli = await runCli(['admin', 'create', '--username', 'dayshift', '--password-stdin'], { HOM_DATA_DIR: dataDir }, 'day-shift-password\n');
+      const cli = await runCli(
+        ['admin', 'create', '--username', 'dayshift', '--password-stdin'],
+        { HOM_DATA_DIR: dataDir },
+        'day-shift-password\n',
+      );
       expect(cli.code).toBe(0);
-      expect((await login(hom.url, { username: 'dayshift', password: 'day-shift-password' })).status).toBe(200);
+      expect((await login(hom.url, { username: 'dayshift', password: 'day-shift-password' })).status).toBe(
+        200,
+      );
     } finally {
       hom.child.kill('SIGTERM');
       await hom.exited;
@@ -108,16 +122,26 @@ describe('embedded start and stop', () => {
   });
 
   it('creates another admin from the command line, password from stdin', async () => {
-    const result = await runCli(['admin', 'create', '--username', 'nightshift', '--password-stdin'], { HOM_DATA_DIR: dataDir }, 'night-shift-password\n');
+    const result = await runCli(
+      ['admin', 'create', '--username', 'nightshift', '--password-stdin'],
+      { HOM_DATA_DIR: dataDir },
+      'night-shift-password\n',
+    );
     expect(result.output).toContain('Admin "nightshift" created');
     expect(result.code).toBe(0);
-    const short = await runCli(['admin', 'create', '--username', 'weak', '--password-stdin'], { HOM_DATA_DIR: dataDir }, 'short\n');
+    const short = await runCli(
+      ['admin', 'create', '--username', 'weak', '--password-stdin'],
+      { HOM_DATA_DIR: dataDir },
+      'short\n',
+    );
     expect(short.code).toBe(1);
     expect(short.output).toContain('password: at least 12 characters');
 
     const hom = await startHomProcess({ HOM_DATA_DIR: dataDir });
     try {
-      expect((await login(hom.url, { username: 'nightshift', password: 'night-shift-password' })).status).toBe(200);
+      expect(
+        (await login(hom.url, { username: 'nightshift', password: 'night-shift-password' })).status,
+      ).toBe(200);
     } finally {
       hom.child.kill('SIGTERM');
       await hom.exited;
@@ -126,7 +150,10 @@ describe('embedded start and stop', () => {
 
   it('refuses to start with a configuration problem and lists every one', async () => {
     await expect(
-      startHomProcess({ HOM_DATA_DIR: dataDir, PORT: 'eighty', HOM_ADMIN_USERNAME: 'solo', LOG_LEVEL: 'loud' }, 10_000),
+      startHomProcess(
+        { HOM_DATA_DIR: dataDir, PORT: 'eighty', HOM_ADMIN_USERNAME: 'solo', LOG_LEVEL: 'loud' },
+        10_000,
+      ),
     ).rejects.toThrow(/PORT[\s\S]*LOG_LEVEL[\s\S]*HOM_ADMIN_PASSWORD/);
   });
 });

@@ -12,6 +12,8 @@ export interface MalformedCase {
   contentType?: string | null;
   headers?: Record<string, string>;
   anonymous?: boolean;
+  /** The exact status, where the category pins it down (otherwise any 4xx). */
+  status?: number;
 }
 
 /** One write endpoint: a body that is valid but for the field under test, and wrong values per field (raw JSON). */
@@ -41,9 +43,40 @@ const REQUIRED_TEXT = [...TEXT, 'null'];
 const OPTIONAL_TEXT = [...TEXT, `"${'y'.repeat(300)}"`];
 const BOOLEAN = ['"true"', '1', '0', 'null', '[]', '{}', '"yes"', '1e400'];
 const ID = [...HUGE_NUMBERS, '-1', '0', '1.5', '-0', '"abc"', '""', '"1e400"', 'null', '{}', '[]', '"NaN"'];
-const IDS = ['5', '"1"', 'null', '{}', '[1e400]', '[-1]', '[0]', '[1.5]', '[9007199254740993]', '["abc"]', '[null]', `[${'7,'.repeat(500)}7]`];
-const ROLE = ['"superuser"', '"root"', '""', '"owner"', '"admin\\u0000"', '"admin\'--"', '42', 'null', '["admin"]'];
-const TIME_ZONE = ['"Mars/Olympus"', '"UTC+25"', '""', '"../../etc/passwd"', `"${'Europe/Berlin'.repeat(6)}"`, '42', 'null'];
+const IDS = [
+  '5',
+  '"1"',
+  'null',
+  '{}',
+  '[1e400]',
+  '[-1]',
+  '[0]',
+  '[1.5]',
+  '[9007199254740993]',
+  '["abc"]',
+  '[null]',
+  `[${'7,'.repeat(500)}7]`,
+];
+const ROLE = [
+  '"superuser"',
+  '"root"',
+  '""',
+  '"owner"',
+  '"admin\\u0000"',
+  '"admin\'--"',
+  '42',
+  'null',
+  '["admin"]',
+];
+const TIME_ZONE = [
+  '"Mars/Olympus"',
+  '"UTC+25"',
+  '""',
+  '"../../etc/passwd"',
+  `"${'Europe/Berlin'.repeat(6)}"`,
+  '42',
+  'null',
+];
 const EMAIL = ['"not-an-email"', '"a@"', '"@b.example"', `"${'a'.repeat(300)}@example.com"`, '42', '[]'];
 const USERNAME = ['""', '" "', '"-leading"', '"a"', '"has space"', '"semi;colon"', ...REQUIRED_TEXT];
 const PASSWORD = ['"short"', '""', `"${'p'.repeat(257)}"`, ...REQUIRED_TEXT];
@@ -54,27 +87,148 @@ export function targets({ adminId, siteId, missingId }: CorpusIds): Target[] {
   const newUser = { username: 'corpus-user', password: 'corpus-password-1' };
   const query = 'mutation ($id: ID!) { revokeApiKey(id: $id) { id } }';
   return [
-    { method: 'POST', url: '/auth/login', anonymous: true, base: { username: 'corpus-nobody', password: 'corpus-pass' }, fields: { username: REQUIRED_TEXT, password: REQUIRED_TEXT }, required: ['username', 'password'] },
-    { method: 'POST', url: '/auth/refresh', anonymous: true, base: { refresh_token: 'r'.repeat(40) }, fields: { refresh_token: TOKEN }, required: ['refresh_token'] },
+    {
+      method: 'POST',
+      url: '/auth/login',
+      anonymous: true,
+      base: { username: 'corpus-nobody', password: 'corpus-pass' },
+      fields: { username: REQUIRED_TEXT, password: REQUIRED_TEXT },
+      required: ['username', 'password'],
+    },
+    {
+      method: 'POST',
+      url: '/auth/refresh',
+      anonymous: true,
+      base: { refresh_token: 'r'.repeat(40) },
+      fields: { refresh_token: TOKEN },
+      required: ['refresh_token'],
+    },
     // Anonymous on purpose: an admin's logout with a valid-looking body would end the admin's session.
-    { method: 'POST', url: '/auth/logout', anonymous: true, base: { refresh_token: 'r'.repeat(40) }, fields: { refresh_token: TOKEN }, required: [] },
-    { method: 'POST', url: '/auth/register', anonymous: true, base: newUser, fields: { username: USERNAME, password: PASSWORD, ...user }, required: ['username', 'password'] },
-    { method: 'POST', url: '/auth/users', base: { ...newUser, role: 'viewer' }, fields: { username: USERNAME, password: PASSWORD, role: ROLE, ...user, site_ids: IDS }, required: ['username', 'password', 'role'] },
-    { method: 'PATCH', url: `/auth/users/${adminId}`, idPath: '/auth/users/ID', strict: true, base: {}, fields: { ...user, role: ROLE, is_active: BOOLEAN, site_ids: IDS, password: PASSWORD.filter((v) => v !== 'null') }, required: [] },
-    { method: 'PATCH', url: `/auth/users/${adminId}/role`, idPath: '/auth/users/ID/role', base: {}, fields: { role: ROLE }, required: ['role'] },
-    { method: 'POST', url: '/sites', base: { code: 'CORPUS1', name: 'Corpus', time_zone: 'Europe/Berlin' }, fields: { code: ['"-x"', '"has space"', `"${'c'.repeat(33)}"`, ...REQUIRED_TEXT], name: ['""', '"  "', ...REQUIRED_TEXT], time_zone: TIME_ZONE }, required: ['code', 'name', 'time_zone'] },
-    { method: 'PATCH', url: `/sites/${siteId}`, idPath: '/sites/ID', strict: true, base: {}, fields: { name: ['""', ...REQUIRED_TEXT], time_zone: TIME_ZONE, is_active: BOOLEAN }, required: [] },
-    { method: 'POST', url: '/api-keys', base: { site_id: siteId, name: 'corpus' }, fields: { site_id: ID, name: ['""', ...REQUIRED_TEXT] }, required: ['site_id', 'name'] },
-    { method: 'POST', url: `/api-keys/${missingId}/revoke`, idPath: '/api-keys/ID/revoke', base: {}, fields: {}, required: [] },
-    { method: 'PATCH', url: '/settings', strict: true, base: {}, fields: { self_registration_enabled: BOOLEAN }, required: ['self_registration_enabled'] },
-    { method: 'POST', url: `/notifications/${missingId}/read`, idPath: '/notifications/ID/read', base: {}, fields: {}, required: [] },
+    {
+      method: 'POST',
+      url: '/auth/logout',
+      anonymous: true,
+      base: { refresh_token: 'r'.repeat(40) },
+      fields: { refresh_token: TOKEN },
+      required: [],
+    },
+    {
+      method: 'POST',
+      url: '/auth/register',
+      anonymous: true,
+      base: newUser,
+      fields: { username: USERNAME, password: PASSWORD, ...user },
+      required: ['username', 'password'],
+    },
+    {
+      method: 'POST',
+      url: '/auth/users',
+      base: { ...newUser, role: 'viewer' },
+      fields: { username: USERNAME, password: PASSWORD, role: ROLE, ...user, site_ids: IDS },
+      required: ['username', 'password', 'role'],
+    },
+    {
+      method: 'PATCH',
+      url: `/auth/users/${adminId}`,
+      idPath: '/auth/users/ID',
+      strict: true,
+      base: {},
+      fields: {
+        ...user,
+        role: ROLE,
+        is_active: BOOLEAN,
+        site_ids: IDS,
+        password: PASSWORD.filter((v) => v !== 'null'),
+      },
+      required: [],
+    },
+    {
+      method: 'PATCH',
+      url: `/auth/users/${adminId}/role`,
+      idPath: '/auth/users/ID/role',
+      base: {},
+      fields: { role: ROLE },
+      required: ['role'],
+    },
+    {
+      method: 'POST',
+      url: '/sites',
+      base: { code: 'CORPUS1', name: 'Corpus', time_zone: 'Europe/Berlin' },
+      fields: {
+        code: ['"-x"', '"has space"', `"${'c'.repeat(33)}"`, ...REQUIRED_TEXT],
+        name: ['""', '"  "', ...REQUIRED_TEXT],
+        time_zone: TIME_ZONE,
+      },
+      required: ['code', 'name', 'time_zone'],
+    },
+    {
+      method: 'PATCH',
+      url: `/sites/${siteId}`,
+      idPath: '/sites/ID',
+      strict: true,
+      base: {},
+      fields: { name: ['""', ...REQUIRED_TEXT], time_zone: TIME_ZONE, is_active: BOOLEAN },
+      required: [],
+    },
+    {
+      method: 'POST',
+      url: '/api-keys',
+      base: { site_id: siteId, name: 'corpus' },
+      fields: { site_id: ID, name: ['""', ...REQUIRED_TEXT] },
+      required: ['site_id', 'name'],
+    },
+    {
+      method: 'POST',
+      url: `/api-keys/${missingId}/revoke`,
+      idPath: '/api-keys/ID/revoke',
+      base: {},
+      fields: {},
+      required: [],
+    },
+    {
+      method: 'PATCH',
+      url: '/settings',
+      strict: true,
+      base: {},
+      fields: { self_registration_enabled: BOOLEAN },
+      required: ['self_registration_enabled'],
+    },
+    {
+      method: 'POST',
+      url: `/notifications/${missingId}/read`,
+      idPath: '/notifications/ID/read',
+      base: {},
+      fields: {},
+      required: [],
+    },
     {
       method: 'POST',
       url: '/graphql',
       base: { query, variables: { id: String(missingId) } },
       fields: {
-        query: ['42', 'true', '[]', '{}', '""', '"{"', '"{ nope }"', '"mutation { nope }"', '"query { me { id } } query { me { id } }"', LONG],
-        variables: ['"str"', '42', '[]', 'true', '{}', '{"id":{}}', '{"id":[1]}', '{"id":null}', '{"id":1e400}'],
+        query: [
+          '42',
+          'true',
+          '[]',
+          '{}',
+          '""',
+          '"{"',
+          '"{ nope }"',
+          '"mutation { nope }"',
+          '"query { me { id } } query { me { id } }"',
+          LONG,
+        ],
+        variables: [
+          '"str"',
+          '42',
+          '[]',
+          'true',
+          '{}',
+          '{"id":{}}',
+          '{"id":[1]}',
+          '{"id":null}',
+          '{"id":1e400}',
+        ],
         operationName: ['42', '{}', '[]', '"Nope"'],
       },
       required: ['query'],
@@ -105,7 +259,8 @@ const BROKEN_JSON = [
   '{"a":.5}',
 ];
 
-const nest = (depth: number, open: string, close: string, inner = '1') => open.repeat(depth) + inner + close.repeat(depth);
+const nest = (depth: number, open: string, close: string, inner = '1') =>
+  open.repeat(depth) + inner + close.repeat(depth);
 
 /** JSON text of `base` with `field` set to the raw JSON fragment `raw`. */
 export function withField(base: Record<string, unknown>, field: string, raw: string): string {
@@ -115,7 +270,8 @@ export function withField(base: Record<string, unknown>, field: string, raw: str
   return `{${[...rest, `${JSON.stringify(field)}:${raw}`].join(',')}}`;
 }
 
-const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
+const bytes = (...parts: (string | number[])[]) =>
+  Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
 
 type Generated = Omit<MalformedCase, 'category' | 'method' | 'url' | 'anonymous'> & { url?: string };
 type Generator = (target: Target) => Generated[];
@@ -130,7 +286,11 @@ const GENERATORS: Record<string, Generator> = {
         return { name: `${field}=${raw.slice(0, 40)}`, payload: withField(body, field, raw) };
       }),
     ),
-  'huge strings': ({ base, fields }) => Object.keys(fields).map((field) => ({ name: `${field}=100k chars`, payload: withField(base, field, LONG) })),
+  'huge strings': ({ base, fields }) =>
+    Object.keys(fields).map((field) => ({
+      name: `${field}=100k chars`,
+      payload: withField(base, field, LONG),
+    })),
   'deep nesting': ({ base, fields }) => {
     const field = Object.keys(fields)[0] ?? 'a';
     return [
@@ -146,13 +306,24 @@ const GENERATORS: Record<string, Generator> = {
     return [
       { name: '__proto__ at top', payload: withField(base, '__proto__', '{"is_admin":true}') },
       { name: '__proto__ nested', payload: withField(base, field, '{"__proto__":{"x":1}}') },
-      { name: '__proto__ escaped', payload: withField(base, '\\u005f_proto__', '{"x":1}').replace('"\\\\u005f', '"\\u005f') },
+      {
+        name: '__proto__ escaped',
+        payload: withField(base, '\\u005f_proto__', '{"x":1}').replace('"\\\\u005f', '"\\u005f'),
+      },
       { name: '__proto__ in array', payload: `[${withField(base, '__proto__', '{}')}]` },
-      { name: 'constructor.prototype at top', payload: withField(base, 'constructor', '{"prototype":{"x":1}}') },
-      { name: 'constructor.prototype nested', payload: withField(base, field, '{"constructor":{"prototype":{"x":1}}}') },
+      {
+        name: 'constructor.prototype at top',
+        payload: withField(base, 'constructor', '{"prototype":{"x":1}}'),
+      },
+      {
+        name: 'constructor.prototype nested',
+        payload: withField(base, field, '{"constructor":{"prototype":{"x":1}}}'),
+      },
     ];
   },
-  'oversize body': ({ base }) => [{ name: '1.1 MiB of JSON', payload: withField(base, 'pad', `"${'x'.repeat(1_150_000)}"`) }],
+  'oversize body': ({ base }) => [
+    { name: '1.1 MiB of JSON', payload: withField(base, 'pad', `"${'x'.repeat(1_150_000)}"`) },
+  ],
   'invalid UTF-8': ({ base, fields }) => {
     const field = Object.keys(fields)[0] ?? 'a';
     const [head] = withField(base, field, '"@"').split('@') as [string];
@@ -164,19 +335,42 @@ const GENERATORS: Record<string, Generator> = {
       { name: 'truncated sequence', payload: bytes(head, [0xe2, 0x82], tail) },
       { name: 'lone continuation byte', payload: bytes(head, [0x80], tail) },
       { name: 'UTF-16LE body', payload: Buffer.from(withField(base, field, '"x"'), 'utf16le') },
-      { name: 'latin1 declared as charset', payload: bytes(head, [0xe9], tail), contentType: 'application/json; charset=latin1' },
+      {
+        name: 'latin1 declared as charset',
+        payload: bytes(head, [0xe9], tail),
+        contentType: 'application/json; charset=latin1',
+      },
     ];
   },
   'wrong content type': ({ base, url }) => [
-    { name: 'text/plain', payload: JSON.stringify(base), contentType: 'text/plain' },
-    { name: 'application/xml', payload: '<a>1</a>', contentType: 'application/xml' },
-    { name: 'multipart/form-data', payload: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n', contentType: 'multipart/form-data; boundary=x' },
-    { name: 'no content type', payload: JSON.stringify(base), contentType: null },
-    { name: 'application/jsonx', payload: JSON.stringify(base), contentType: 'application/jsonx' },
-    { name: 'application/octet-stream', payload: Buffer.from([0, 1, 2]), contentType: 'application/octet-stream' },
+    { name: 'text/plain', payload: JSON.stringify(base), contentType: 'text/plain', status: 415 },
+    { name: 'application/xml', payload: '<a>1</a>', contentType: 'application/xml', status: 415 },
+    {
+      name: 'multipart/form-data',
+      payload: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n',
+      contentType: 'multipart/form-data; boundary=x',
+      status: 415,
+    },
+    { name: 'no content type', payload: JSON.stringify(base), contentType: null, status: 415 },
+    {
+      name: 'application/jsonx',
+      payload: JSON.stringify(base),
+      contentType: 'application/jsonx',
+      status: 415,
+    },
+    {
+      name: 'application/octet-stream',
+      payload: Buffer.from([0, 1, 2]),
+      contentType: 'application/octet-stream',
+      status: 415,
+    },
     url === '/graphql'
       ? { name: 'application/graphql, bad query', payload: '{ nope', contentType: 'application/graphql' }
-      : { name: 'form, invalid fields', payload: 'refresh_token=short&unknown_field=1&self_registration_enabled=maybe&role=superuser', contentType: 'application/x-www-form-urlencoded' },
+      : {
+          name: 'form, invalid fields',
+          payload: 'refresh_token=short&unknown_field=1&self_registration_enabled=maybe&role=superuser',
+          contentType: 'application/x-www-form-urlencoded',
+        },
   ],
   'empty and wrong top-level': ({ base, required, method }) => [
     { name: 'empty JSON body', payload: '' },
@@ -191,14 +385,29 @@ const GENERATORS: Record<string, Generator> = {
   ],
   'unknown fields on strict PATCH': ({ strict, base }) =>
     strict
-      ? ['"is_admin":true', '"id":5', '"username":"x"', '"code":"X"', '"created_at":"2020-01-01"'].map((pair) => ({
-          name: `{${pair}}`,
-          payload: withField(base, pair.split(':')[0]!.slice(1, -1), pair.split(':').slice(1).join(':')),
-        }))
+      ? ['"is_admin":true', '"id":5', '"username":"x"', '"code":"X"', '"created_at":"2020-01-01"'].map(
+          (pair) => ({
+            name: `{${pair}}`,
+            payload: withField(base, pair.split(':')[0]!.slice(1, -1), pair.split(':').slice(1).join(':')),
+          }),
+        )
       : [],
   'path params that are not ids': ({ idPath, method }) =>
     idPath
-      ? ['abc', '-1', '0', '1.5', '1e3', '0x3e8', 'NaN', 'Infinity', '99999999999999999999', '%00', '1%3Bdrop', '%20'].map((id) => ({
+      ? [
+          'abc',
+          '-1',
+          '0',
+          '1.5',
+          '1e3',
+          '0x3e8',
+          'NaN',
+          'Infinity',
+          '99999999999999999999',
+          '%00',
+          '1%3Bdrop',
+          '%20',
+        ].map((id) => ({
           name: id,
           url: idPath.replace('ID', id),
           // A body that is invalid too, so an id that happens to coerce can never meet a valid input.
@@ -207,15 +416,33 @@ const GENERATORS: Record<string, Generator> = {
       : [],
 };
 
+/** Categories refused by the body parser (or its size limit) whatever the endpoint. */
+const STATUS: Record<string, number> = {
+  'broken JSON': 400,
+  'deep nesting': 400,
+  'prototype keys': 400,
+  'invalid UTF-8': 400,
+  'oversize body': 413,
+};
+
 export const CATEGORIES = [...Object.keys(GENERATORS), 'unauthenticated', 'GraphQL documents'];
 
 export function buildCorpus(ids: CorpusIds): MalformedCase[] {
   const all = targets(ids);
-  const cases = all.flatMap((target) =>
+  const cases: MalformedCase[] = all.flatMap((target) =>
     Object.entries(GENERATORS).flatMap(([category, generate]) =>
       generate(target).map((c) => {
         const url = c.url ?? target.url;
-        return { ...c, category, method: target.method, url, anonymous: target.anonymous, name: `${target.method} ${url} ${c.name}` };
+        const name = `${target.method} ${url} ${c.name}`;
+        return {
+          status: STATUS[category],
+          ...c,
+          category,
+          method: target.method,
+          url,
+          anonymous: target.anonymous,
+          name,
+        };
       }),
     ),
   );
@@ -224,9 +451,32 @@ export function buildCorpus(ids: CorpusIds): MalformedCase[] {
   for (const target of guarded) {
     const payload = JSON.stringify(target.base);
     cases.push(
-      { category: 'unauthenticated', method: target.method, url: target.url, payload, anonymous: true, name: `${target.method} ${target.url} no token` },
-      { category: 'unauthenticated', method: target.method, url: target.url, payload, anonymous: true, headers: { authorization: 'Bearer garbage' }, name: `${target.method} ${target.url} bad token` },
-      { category: 'unauthenticated', method: target.method, url: target.url, payload, anonymous: true, headers: { 'x-api-key': 'hom_garbage' }, name: `${target.method} ${target.url} bad API key` },
+      {
+        category: 'unauthenticated',
+        method: target.method,
+        url: target.url,
+        payload,
+        anonymous: true,
+        name: `${target.method} ${target.url} no token`,
+      },
+      {
+        category: 'unauthenticated',
+        method: target.method,
+        url: target.url,
+        payload,
+        anonymous: true,
+        headers: { authorization: 'Bearer garbage' },
+        name: `${target.method} ${target.url} bad token`,
+      },
+      {
+        category: 'unauthenticated',
+        method: target.method,
+        url: target.url,
+        payload,
+        anonymous: true,
+        headers: { 'x-api-key': 'hom_garbage' },
+        name: `${target.method} ${target.url} bad API key`,
+      },
     );
   }
   const query = (depth: number) => `{ ${'me { sites { '.repeat(depth)}id${' } }'.repeat(depth)} }`;
@@ -234,10 +484,21 @@ export function buildCorpus(ids: CorpusIds): MalformedCase[] {
     ['query depth 100', query(50)],
     ['query depth 10000', query(5000)],
     ['batched queries', '[{"query":"{ __typename }"},{"query":"{ __typename }"}]'],
-    ['1000 aliases', JSON.stringify({ query: `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: me { id }`).join(' ')} }` })],
+    [
+      '1000 aliases',
+      JSON.stringify({
+        query: `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: me { id }`).join(' ')} }`,
+      }),
+    ],
   ] as const) {
     const payload = text.startsWith('[') || text.startsWith('{"') ? text : JSON.stringify({ query: text });
-    cases.push({ category: 'GraphQL documents', method: 'POST', url: '/graphql', payload, name: `POST /graphql ${name}` });
+    cases.push({
+      category: 'GraphQL documents',
+      method: 'POST',
+      url: '/graphql',
+      payload,
+      name: `POST /graphql ${name}`,
+    });
   }
   return cases;
 }

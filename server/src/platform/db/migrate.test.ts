@@ -29,7 +29,10 @@ afterAll(() => admin((c) => c.query(`drop database if exists ${name} with (force
 describe('migrate', () => {
   it('lets two processes start at once: one applies every file, the other waits and finds nothing to do', async () => {
     const files = (await fs.readdir(MIGRATIONS_DIR)).filter((file) => file.endsWith('.sql')).sort();
-    const [first, second] = await Promise.all([migrate({ ownerUrl: url, log }), migrate({ ownerUrl: url, log })]);
+    const [first, second] = await Promise.all([
+      migrate({ ownerUrl: url, log }),
+      migrate({ ownerUrl: url, log }),
+    ]);
     expect([...first!, ...second!].sort()).toEqual(files);
     expect(Math.min(first!.length, second!.length)).toBe(0);
     const rows = await admin(async () => {
@@ -48,7 +51,9 @@ describe('migrate', () => {
       const text = await fs.readFile(path.join(MIGRATIONS_DIR, file), 'utf8');
       await fs.writeFile(path.join(dir, file), file.startsWith('0001') ? `${text}\n-- edited\n` : text);
     }
-    await expect(migrate({ ownerUrl: url, log, dir })).rejects.toThrow(/0001_platform.sql was changed after it was applied/);
+    await expect(migrate({ ownerUrl: url, log, dir })).rejects.toThrow(
+      /0001_platform.sql was changed after it was applied/,
+    );
     await fs.rm(dir, { recursive: true, force: true });
   });
 });

@@ -85,7 +85,8 @@ export async function registerGraphql(app: FastifyInstance, options: GraphQLOpti
         .map((error) => formatError(error, options));
       // No data and no error tied to a field: the request itself was wrong (e.g. a variable's type).
       const requestError = !execution.data && execution.errors.every((error) => !error.path);
-      const statusCode = invalid || (requestError && formatted.statusCode === 200) ? 400 : formatted.statusCode;
+      const statusCode =
+        invalid || (requestError && formatted.statusCode === 200) ? 400 : formatted.statusCode;
       return { statusCode, response: { data: execution.data ?? null, errors } };
     },
   });

@@ -90,6 +90,7 @@ export function handleFrameworkError(error: FastifyError, request: FastifyReques
 
 /** A Fastify 4xx (content type, body size) as our code and message, for the GraphQL formatter. */
 export function describeClientError(error: unknown): { code: string; message: string } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
   const { statusCode, code, message } = error as { statusCode?: unknown; code?: unknown; message?: unknown };
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
   const known = typeof code === 'string' ? FASTIFY_CODES[code] : undefined;

@@ -26,16 +26,31 @@ describe('operations endpoints', () => {
   it('publishes the OpenAPI document at /docs', async () => {
     const doc = (await h.request({ method: 'GET', url: '/docs/json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
-    for (const route of ['/auth/login', '/auth/users', '/auth/users/{user_id}/role', '/sites', '/api-keys', '/audit']) {
+    for (const route of [
+      '/auth/login',
+      '/auth/users',
+      '/auth/users/{user_id}/role',
+      '/sites',
+      '/api-keys',
+      '/audit',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(route);
     }
     expect((await h.request({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
   });
 
   it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
-    const given = await h.request({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'line-3-tablet.42' } });
+    const given = await h.request({
+      method: 'GET',
+      url: '/health/live',
+      headers: { 'x-request-id': 'line-3-tablet.42' },
+    });
     expect(given.headers['x-request-id']).toBe('line-3-tablet.42');
-    const hostile = await h.request({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'a b\u0000c' } });
+    const hostile = await h.request({
+      method: 'GET',
+      url: '/health/live',
+      headers: { 'x-request-id': 'a b\u0000c' },
+    });
     expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
@@ -54,7 +69,11 @@ describe('web app and API paths', () => {
 
   it('never answers an API path with the web app, whatever the client accepts', async () => {
     for (const url of ['/auth/users/', '/workorders/', '/sites', '/no-such-api']) {
-      const response = await h.request({ method: 'GET', url, headers: { accept: 'text/html,application/json' } });
+      const response = await h.request({
+        method: 'GET',
+        url,
+        headers: { accept: 'text/html,application/json' },
+      });
       expect(response.headers['content-type']).toMatch(/application\/json/);
       expect(response.json().success).toBe(false);
     }
