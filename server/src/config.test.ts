@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config.ts';
+import { CONFIG_VARIABLES, loadConfig, type ConfigError } from './config.ts';
 
 describe('configuration', () => {
   it('starts with no variables at all (the embedded default)', () => {

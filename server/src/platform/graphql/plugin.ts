@@ -61,7 +61,7 @@ export async function registerGraphql(app: FastifyInstance, options: GraphQLOpti
           if (!actor) return false;
           const request: RequestContext = {
             actor,
-            requestId: `ws-${Date.now()}`,
+            requestId: `ws-${randomUUID()}`,
             clientIp: 'ws',
             userAgent: undefined,
           };
