@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TEST_SECRET } from './constants.ts';
 import { withDatabase } from './global-setup.ts';
 import { runCli, startHomProcess } from './process.ts';
 
@@ -169,7 +170,8 @@ describe('external PostgreSQL', () => {
       const hom = await startHomProcess({
         HOM_DATA_DIR: emptyDir,
         DATABASE_URL: withDatabase(inject('ownerBaseUrl'), name),
-        HOM_SECRET: 'external-secret-for-this-test-only-0123456789',
+        // hom_app is a role of the whole cluster: share the suite's secret so its password stays put.
+        HOM_SECRET: TEST_SECRET,
         HOM_ADMIN_USERNAME: admin.username,
         HOM_ADMIN_PASSWORD: admin.password,
       });
