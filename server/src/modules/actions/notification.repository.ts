@@ -1,3 +1,5 @@
+// Brings this module's tables into the Kysely `Tables` interface for every program that uses this file.
+import type {} from './notification.schema.ts';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/database.ts';
 import type { NotificationListInput, NotificationOutput } from './notification.dto.ts';

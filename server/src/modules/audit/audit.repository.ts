@@ -1,3 +1,5 @@
+// Brings this module's tables into the Kysely `Tables` interface for every program that uses this file.
+import type {} from './audit.schema.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { AuditEntry, AuditFilter } from './audit.dto.ts';
 

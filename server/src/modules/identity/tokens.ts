@@ -1,4 +1,4 @@
-import { createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, hkdfSync, randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { unauthenticated } from '../../platform/errors.ts';
 
@@ -19,7 +19,8 @@ export interface TokenSigner {
 
 /** Short-lived access tokens: HS256 pinned, issuer, audience and expiry checked on every request. */
 export function createTokenSigner(secret: string, ttlSeconds: number): TokenSigner {
-  const key = new Uint8Array(hkdfSync('sha256', secret, 'hom', 'access-token-key', 32));
+  // A KeyObject, made once: jose would otherwise import raw bytes again on every verification.
+  const key = createSecretKey(new Uint8Array(hkdfSync('sha256', secret, 'hom', 'access-token-key', 32)));
   return {
     ttlSeconds,
     async sign({ userId, sessionId }) {

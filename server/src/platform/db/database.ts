@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
 import type { Tables } from './tables.ts';
@@ -13,7 +13,8 @@ pg.types.setTypeParser(INT8_ARRAY, (value) =>
 );
 
 export type Db = Kysely<Tables>;
-export type Tx = Transaction<Tables>;
+/** A connection inside `Database.transaction`: every statement runs in that transaction's scope. */
+export type Tx = Kysely<Tables>;
 
 /** What a transaction may see: row-level security reads these settings (see migrations/0001). */
 export interface Scope {
@@ -69,11 +70,22 @@ export function createDatabase(url: string, poolSize: number, log: Logger): Data
     pool,
     direct: db,
     async transaction(scope, work) {
-      return db.transaction().execute(async (tx) => {
-        await sql`select set_config('hom.user_id', ${scope.userId === null ? '' : String(scope.userId)}, true),
-                         set_config('hom.site_ids', ${`{${scope.siteIds.join(',')}}`}, true),
-                         set_config('hom.all_sites', ${scope.allSites ? 'on' : 'off'}, true)`.execute(tx);
-        return work(tx);
+      // BEGIN and the row-level-security settings travel in one round trip (simple protocol, so
+      // the values are inlined: they are checked integers and on/off, never caller text).
+      const opening = sql.raw(`begin; ${scopeStatement(scope)}`);
+      return db.connection().execute(async (connection) => {
+        await opening.execute(connection);
+        try {
+          const result = await work(connection);
+          await sql.raw('commit').execute(connection);
+          return result;
+        } catch (error) {
+          await sql
+            .raw('rollback')
+            .execute(connection)
+            .catch(() => undefined);
+          throw error;
+        }
       });
     },
     async ping() {
@@ -84,4 +96,12 @@ export function createDatabase(url: string, poolSize: number, log: Logger): Data
       await db.destroy();
     },
   };
+}
+
+function scopeStatement(scope: Scope): string {
+  const ids = [...scope.siteIds, ...(scope.userId === null ? [] : [scope.userId])];
+  if (!ids.every((id) => Number.isSafeInteger(id) && id > 0))
+    throw new Error('A scope holds only positive integer ids');
+  const userId = scope.userId === null ? '' : String(scope.userId);
+  return `select set_config('hom.user_id', '${userId}', true), set_config('hom.site_ids', '{${scope.siteIds.join(',')}}', true), set_config('hom.all_sites', '${scope.allSites ? 'on' : 'off'}', true)`;
 }
