@@ -5,10 +5,11 @@ import { appUrlFrom, createDatabase, type Database } from './platform/db/databas
 import { embeddedSecret, startEmbeddedPostgres, type EmbeddedPostgres } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
 import type { Logger } from './platform/logger.ts';
+import { buildOpsApp } from './ops-app.ts';
 import { startWorker, type Worker } from './worker.ts';
 
 export interface RunningHom {
-  url: string | undefined;
+  url: string;
   server: HomServer | undefined;
   db: Database;
   /** Drains in-flight requests (new ones get 503), then stops the worker, the pool and embedded PostgreSQL. */
@@ -33,19 +34,21 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
     );
 
     let server: HomServer | undefined;
-    let url: string | undefined;
-    let app: FastifyInstance | undefined;
+    let app: FastifyInstance;
     if (config.roles.includes('api')) {
       server = await buildApp({ config, secret, db, log });
       app = server.app;
-      if (config.bootstrapAdmin) {
-        await server.modules.identity.services.accounts.createAdmin(config.bootstrapAdmin, {
-          onlyIfNone: true,
-          log,
-        });
+      const accounts = server.modules.identity.services.accounts;
+      if (config.bootstrapAdmin) await accounts.createAdmin(config.bootstrapAdmin, { onlyIfNone: true, log });
+      else if (!(await accounts.hasAdmin())) {
+        log.warn(
+          'no admin exists yet: run `npm run hom -- admin create` (works while HOM runs) or set HOM_ADMIN_USERNAME and HOM_ADMIN_PASSWORD',
+        );
       }
-      url = await app.listen({ host: config.host, port: config.port });
+    } else {
+      app = await buildOpsApp({ db, log });
     }
+    const url = await app.listen({ host: config.host, port: config.port });
     const worker: Worker | undefined = config.roles.includes('worker') ? startWorker({ db, log }) : undefined;
     log.info({ url, roles: config.roles, embedded: Boolean(embedded) }, 'HOM started');
 
@@ -57,10 +60,10 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
         server?.drain();
         // Requests still running after the grace period are cut so the process exits in time.
         const cut = setTimeout(
-          () => app?.server.closeAllConnections(),
+          () => app.server.closeAllConnections(),
           Math.max(0, config.shutdownTimeoutMs - 1000),
         );
-        await app?.close();
+        await app.close();
         clearTimeout(cut);
         await worker?.stop();
         await db.close();

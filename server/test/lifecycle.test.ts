@@ -190,3 +190,41 @@ describe('external PostgreSQL', () => {
     }
   });
 });
+
+describe('several processes on one database', () => {
+  it('two api processes start at once (one migrates, the other waits), and a worker serves only health', async () => {
+    const name = `hom_processes_${process.pid}`;
+    const maintenance = new pg.Client({ connectionString: withDatabase(inject('ownerBaseUrl'), 'postgres') });
+    await maintenance.connect();
+    await maintenance.query(`create database ${name}`);
+    const shared = { DATABASE_URL: withDatabase(inject('ownerBaseUrl'), name), HOM_SECRET: TEST_SECRET };
+    const started: Awaited<ReturnType<typeof startHomProcess>>[] = [];
+    try {
+      started.push(
+        ...(await Promise.all([
+          startHomProcess({
+            ...shared,
+            HOM_ROLES: 'api',
+            HOM_ADMIN_USERNAME: admin.username,
+            HOM_ADMIN_PASSWORD: admin.password,
+          }),
+          startHomProcess({ ...shared, HOM_ROLES: 'api' }),
+        ])),
+      );
+      started.push(await startHomProcess({ ...shared, HOM_ROLES: 'worker' }));
+      const [first, second, worker] = started;
+      expect((await login(first!.url, admin)).status).toBe(200);
+      expect((await login(second!.url, admin)).status).toBe(200);
+      expect((await fetch(`${worker!.url}/health/ready`)).status).toBe(200);
+      expect((await fetch(`${worker!.url}/metrics`)).status).toBe(200);
+      expect((await fetch(`${worker!.url}/auth/login`, { method: 'POST' })).status).toBe(404);
+      const applied = started.map((p) => (p.output().match(/"migration applied"/g) ?? []).length);
+      expect(applied.filter((n) => n > 0)).toHaveLength(1);
+    } finally {
+      for (const p of started) p.child.kill('SIGTERM');
+      await Promise.all(started.map((p) => p.exited));
+      await maintenance.query(`drop database if exists ${name} with (force)`);
+      await maintenance.end();
+    }
+  });
+});
