@@ -68,8 +68,11 @@ describe('embedded start and stop', () => {
     expect(pid && alive(pid)).toBe(true);
 
     // Requests in flight when SIGTERM arrives are answered, then the process exits.
+    const seen = (hom.output().match(/"incoming request"/g) ?? []).length;
     const inFlight = Array.from({ length: 4 }, () => login(hom.url, admin));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    while ((hom.output().match(/"incoming request"/g) ?? []).length < seen + 4) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
     const stoppedAt = Date.now();
     hom.child.kill('SIGTERM');
     const answered = await Promise.all(inFlight);
