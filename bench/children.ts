@@ -1,6 +1,5 @@
 /** Child processes for the benchmark: spawn, wait until they answer, stop them, keep their last words. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -87,16 +86,4 @@ export async function waitForOk(url: string, child: Child, timeoutMs: number): P
     await sleep(250);
   }
   throw new Error(`${url} was not ready within ${timeoutMs} ms (${last})`);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }

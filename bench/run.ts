@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon, { type Instance, type Options } from 'autocannon';
-import { freePort, startChild, waitForOk, type Child } from './children.ts';
+import { freePort } from '../server/src/platform/net.ts';
+import { startChild, waitForOk, type Child } from './children.ts';
 import { checkGraphql, createFixture, login, userQuery, type Session } from './hom.ts';
 import {
   roundTable,

@@ -125,6 +125,18 @@ describe('embedded start and stop', () => {
     }
   });
 
+  it('starts over a stale postmaster.pid whose process is gone', async () => {
+    const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+    await fs.writeFile(pidFile, `999999\n${path.join(dataDir, 'pg')}\n0\n5432\n`);
+    const hom = await startHomProcess(env());
+    try {
+      expect((await login(hom.url, admin)).status).toBe(200);
+    } finally {
+      hom.child.kill('SIGTERM');
+      await hom.exited;
+    }
+  });
+
   it('creates another admin from the command line, password from stdin', async () => {
     const result = await runCli(
       ['admin', 'create', '--username', 'nightshift', '--password-stdin'],

