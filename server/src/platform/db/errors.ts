@@ -14,6 +14,17 @@ interface PgError {
 export function translateDatabaseError(error: unknown): AppError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, constraint } = error as PgError;
+  if (isDatabaseUnavailable(error)) {
+    return new AppError(
+      'unavailable',
+      'DATABASE_UNAVAILABLE',
+      'The database is not reachable right now; try again shortly',
+      {
+        retryAfterSeconds: 5,
+        cause: error,
+      },
+    );
+  }
   if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return undefined;
   const on = typeof constraint === 'string' ? ` (${constraint})` : '';
   if (code === '23505')
@@ -34,4 +45,20 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
   if (code === '42501')
     return new AppError('forbidden', 'FORBIDDEN', 'Not allowed on that record', { cause: error });
   return undefined;
+}
+
+/** Connection refused or lost, server shutting down or starting: worth retrying, not a fault of the request. */
+function isDatabaseUnavailable(error: object): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (
+    typeof code === 'string' &&
+    (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03'].includes(code) ||
+      code.startsWith('08'))
+  ) {
+    return true;
+  }
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect/.test(message)
+  );
 }

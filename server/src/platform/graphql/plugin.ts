@@ -82,7 +82,7 @@ export async function registerGraphql(app: FastifyInstance, options: GraphQLOpti
           invalid = true;
           return original.errors;
         })
-        .map((error) => formatError(error, options));
+        .map((error) => formatError(error, options.production, requestLog(context, options.log)));
       // No data and no error tied to a field: the request itself was wrong (e.g. a variable's type).
       const requestError = !execution.data && execution.errors.every((error) => !error.path);
       const statusCode =
@@ -92,7 +92,12 @@ export async function registerGraphql(app: FastifyInstance, options: GraphQLOpti
   });
 }
 
-function formatError(error: GraphQLError, options: GraphQLOptions) {
+/** The request's own logger (its lines carry the request id) when the operation came over HTTP. */
+function requestLog(context: unknown, fallback: Logger): Pick<Logger, 'error'> {
+  return (context as { reply?: { log?: Logger } } | undefined)?.reply?.log ?? fallback;
+}
+
+function formatError(error: GraphQLError, production: boolean, log: Pick<Logger, 'error'>) {
   const original = error.originalError;
   const coded = original instanceof AppError ? original : translateDatabaseError(original);
   const path = error.path;
@@ -106,9 +111,9 @@ function formatError(error: GraphQLError, options: GraphQLOptions) {
   const client = describeClientError(original);
   if (client) return { message: client.message, path, locations, extensions: { code: client.code } };
   if (original && !(original instanceof GraphQLError)) {
-    options.log.error({ err: original }, 'GraphQL resolver failed');
+    log.error({ err: original }, 'GraphQL resolver failed');
     return { message: 'Internal error', path, locations, extensions: { code: 'INTERNAL_ERROR' } };
   }
-  const message = options.production ? error.message.replace(/\s*Did you mean .*$/, '') : error.message;
+  const message = production ? error.message.replace(/\s*Did you mean .*$/, '') : error.message;
   return { message, path, locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
 }

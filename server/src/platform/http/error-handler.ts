@@ -59,12 +59,11 @@ export function errorBody(
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    const coded = error instanceof AppError ? error : translateDatabaseError(error);
     const mapped = toResponse(error, request);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ error_code: mapped.body.error_code, status: mapped.status }, mapped.body.message);
-    if (error instanceof AppError && error.retryAfterSeconds !== undefined) {
-      void reply.header('retry-after', String(error.retryAfterSeconds));
-    }
+    if (coded?.retryAfterSeconds !== undefined) void reply.header('retry-after', String(coded.retryAfterSeconds));
     return reply.status(mapped.status).send(mapped.body);
   });
 
