@@ -12,6 +12,11 @@ export const PERMISSIONS = {
   'settings:manage': 'Change system settings such as self-registration',
   'notification:read': 'Read and mark one’s own notifications',
   'ingest:write': 'Send machine data (test results, readings)',
+  'plant:read': 'See lines, machines, their repairs, downtime, history and KPIs',
+  'plant:manage': 'Create, edit, deactivate, import and export lines and machines',
+  'downtime:record': 'Record a machine stop, give its reason, end it',
+  'repair:write': 'Create and edit repairs',
+  'catalog:manage': 'Edit reason codes, failure codes and shift calendars',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -33,7 +38,7 @@ export const ROLE_ALIASES: Record<string, RoleName> = { worker: 'operator' };
 /** The role a self-registered account gets: it can sign in and see nothing until an admin grants more. */
 export const LOWEST_ROLE: RoleName = 'viewer';
 
-const everyone: Permission[] = ['site:read', 'notification:read'];
+const everyone: Permission[] = ['site:read', 'notification:read', 'plant:read'];
 
 export const ROLES: Record<RoleName, { description: string; permissions: readonly Permission[] }> = {
   admin: {
@@ -42,13 +47,16 @@ export const ROLES: Record<RoleName, { description: string; permissions: readonl
   },
   manager: {
     description: 'Steers maintenance and production',
-    permissions: [...everyone, 'user:read', 'audit:read'],
+    permissions: [...everyone, 'user:read', 'audit:read', 'plant:manage', 'downtime:record', 'repair:write'],
   },
   planner: { description: 'Plans work orders and assigns people', permissions: [...everyone, 'user:read'] },
-  technician: { description: 'Repairs machines and tools', permissions: everyone },
+  technician: {
+    description: 'Repairs machines and tools',
+    permissions: [...everyone, 'user:read', 'downtime:record', 'repair:write'],
+  },
   operator: {
     description: 'Runs the line (the mobile client calls this role worker)',
-    permissions: everyone,
+    permissions: [...everyone, 'downtime:record'],
   },
   viewer: { description: 'Reads dashboards', permissions: everyone },
   machine: {
