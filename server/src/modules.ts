@@ -10,6 +10,7 @@ import {
 import { SYSTEM_SCOPE } from './platform/db/database.ts';
 import { auditRoutes, createAuditService, registerAuditGraphql } from './modules/audit/index.ts';
 import { createIdentityModule, usersWithPermission } from './modules/identity/index.ts';
+import { createPlantService, plantRoutes, registerPlantGraphql } from './modules/plant/index.ts';
 
 /** Wires the domain modules together through their public doors; the only place that knows them all. */
 export function createModules(deps: {
@@ -35,16 +36,21 @@ export function createModules(deps: {
     refreshTokenTtlDays: deps.config.refreshTokenTtlDays,
   });
   const audit = createAuditService({ db: deps.db });
+  const plant = createPlantService({ db: deps.db });
 
   const routes: ((app: HomApp) => Promise<void>)[] = [
     identity.routes,
     auditRoutes(audit),
     notificationRoutes(notifications),
+    plantRoutes(plant),
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
     (builder) => registerAuditGraphql(builder, audit),
     (builder) => registerNotificationGraphql(builder, notifications),
+    (builder) => {
+      registerPlantGraphql(builder, plant);
+    },
   ];
-  return { identity, audit, notifications, routes, graphql };
+  return { identity, audit, notifications, plant, routes, graphql };
 }

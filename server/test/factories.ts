@@ -68,3 +68,47 @@ export async function buildApiKey(h: Harness, siteId: number): Promise<{ id: num
   if (response.statusCode !== 201) throw new Error(`buildApiKey: ${response.body}`);
   return response.json();
 }
+
+export interface LineRecord {
+  id: number;
+  site_id: number;
+  code: string;
+}
+
+export async function buildLine(
+  h: Harness,
+  siteId: number,
+  overrides: Record<string, unknown> = {},
+): Promise<LineRecord> {
+  const response = await h.request({
+    method: 'POST',
+    url: '/lines',
+    token: h.adminToken,
+    payload: { site_id: siteId, code: unique('L'), name: 'Moulding line', ...overrides },
+  });
+  if (response.statusCode !== 201) throw new Error(`buildLine: ${response.body}`);
+  return response.json();
+}
+
+export interface MachineRecord {
+  id: number;
+  site_id: number;
+  line_id: number;
+  code: string;
+  status: string;
+}
+
+export async function buildMachine(
+  h: Harness,
+  lineId: number,
+  overrides: Record<string, unknown> = {},
+): Promise<MachineRecord> {
+  const response = await h.request({
+    method: 'POST',
+    url: '/machines',
+    token: h.adminToken,
+    payload: { line_id: lineId, code: unique('M'), name: 'Injection moulding machine', ...overrides },
+  });
+  if (response.statusCode !== 201) throw new Error(`buildMachine: ${response.body}`);
+  return response.json();
+}

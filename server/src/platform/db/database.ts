@@ -6,6 +6,8 @@ import type { Tables } from './tables.ts';
 
 // bigint ids and counts fit in a JavaScript number for any plant's lifetime.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+// Calendar dates stay 'YYYY-MM-DD' strings: a Date would shift them by the server's time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 const INT8_ARRAY = 1016 as unknown as Parameters<typeof pg.types.getTypeParser>[0];
 const parseTextArray = pg.types.getTypeParser(INT8_ARRAY);
 pg.types.setTypeParser(INT8_ARRAY, (value) =>

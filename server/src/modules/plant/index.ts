@@ -1,0 +1,4 @@
+export { createPlantService, machineRecords, type PlantService } from './plant.service.ts';
+export { plantRoutes } from './plant.routes.ts';
+export { registerPlantGraphql } from './plant.graphql.ts';
+export type { LineOutput, MachineOutput } from './plant.dto.ts';
