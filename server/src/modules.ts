@@ -10,6 +10,12 @@ import {
 import { SYSTEM_SCOPE } from './platform/db/database.ts';
 import { auditRoutes, createAuditService, registerAuditGraphql } from './modules/audit/index.ts';
 import { createIdentityModule, usersWithPermission } from './modules/identity/index.ts';
+import {
+  createCatalogService,
+  createDowntimeService,
+  maintenanceRoutes,
+  registerMaintenanceGraphql,
+} from './modules/maintenance/index.ts';
 import { createPlantService, plantRoutes, registerPlantGraphql } from './modules/plant/index.ts';
 
 /** Wires the domain modules together through their public doors; the only place that knows them all. */
@@ -37,20 +43,24 @@ export function createModules(deps: {
   });
   const audit = createAuditService({ db: deps.db });
   const plant = createPlantService({ db: deps.db });
+  const downtimes = createDowntimeService({ db: deps.db });
+  const catalog = createCatalogService({ db: deps.db });
 
   const routes: ((app: HomApp) => Promise<void>)[] = [
     identity.routes,
     auditRoutes(audit),
     notificationRoutes(notifications),
     plantRoutes(plant),
+    maintenanceRoutes({ downtimes, catalog }),
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
     (builder) => registerAuditGraphql(builder, audit),
     (builder) => registerNotificationGraphql(builder, notifications),
     (builder) => {
-      registerPlantGraphql(builder, plant);
+      const plantRefs = registerPlantGraphql(builder, plant);
+      registerMaintenanceGraphql(builder, { downtimes, catalog, plant }, plantRefs);
     },
   ];
-  return { identity, audit, notifications, plant, routes, graphql };
+  return { identity, audit, notifications, plant, downtimes, catalog, routes, graphql };
 }

@@ -2,3 +2,4 @@ export { createPlantService, machineRecords, type PlantService } from './plant.s
 export { plantRoutes } from './plant.routes.ts';
 export { registerPlantGraphql } from './plant.graphql.ts';
 export type { LineOutput, MachineOutput } from './plant.dto.ts';
+export { machineNotFound } from './plant.errors.ts';
