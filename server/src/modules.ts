@@ -16,6 +16,7 @@ import {
   maintenanceRoutes,
   registerMaintenanceGraphql,
 } from './modules/maintenance/index.ts';
+import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
 import { createPlantService, plantRoutes, registerPlantGraphql } from './modules/plant/index.ts';
 
 /** Wires the domain modules together through their public doors; the only place that knows them all. */
@@ -45,6 +46,7 @@ export function createModules(deps: {
   const plant = createPlantService({ db: deps.db });
   const downtimes = createDowntimeService({ db: deps.db });
   const catalog = createCatalogService({ db: deps.db });
+  const kpi = createKpiService({ db: deps.db });
 
   const routes: ((app: HomApp) => Promise<void>)[] = [
     identity.routes,
@@ -52,6 +54,7 @@ export function createModules(deps: {
     notificationRoutes(notifications),
     plantRoutes(plant),
     maintenanceRoutes({ downtimes, catalog }),
+    kpiRoutes(kpi),
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
@@ -61,6 +64,7 @@ export function createModules(deps: {
       const plantRefs = registerPlantGraphql(builder, plant);
       registerMaintenanceGraphql(builder, { downtimes, catalog, plant }, plantRefs);
     },
+    (builder) => registerKpiGraphql(builder, kpi),
   ];
-  return { identity, audit, notifications, plant, downtimes, catalog, routes, graphql };
+  return { identity, audit, notifications, plant, downtimes, catalog, kpi, routes, graphql };
 }

@@ -1,0 +1,41 @@
+import type { RequestContext } from '../../platform/auth/actor.ts';
+import { requirePermission, scopeOf } from '../../platform/auth/actor.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { parseInput } from '../../platform/validation.ts';
+import { computeKpis, effectiveEnd, plannedSecondsAroundTheClock } from './kpi.calculations.ts';
+import {
+  kpiPeriodInput,
+  kpiScopeInput,
+  scopeFrom,
+  type KpiPeriodInput,
+  type KpiReport,
+  type KpiScopeInput,
+} from './kpi.dto.ts';
+import { kpiScopeNotFound } from './kpi.errors.ts';
+import { loadScopeDowntime } from './kpi.repository.ts';
+
+export function createKpiService(deps: { db: Pick<Database, 'transaction'>; clock?: () => Date }) {
+  const clock = deps.clock ?? (() => new Date());
+  return {
+    /** Downtime, failures, MTTR, MTBF, availability and Pareto for one site, line or machine (docs/kpis.md). */
+    async kpis(
+      request: RequestContext,
+      scopeInput: KpiScopeInput,
+      periodInput: KpiPeriodInput,
+    ): Promise<KpiReport> {
+      const ctx = requirePermission(request, 'plant:read');
+      const scope = scopeFrom(parseInput(kpiScopeInput, scopeInput));
+      const period = parseInput(kpiPeriodInput, periodInput);
+      const now = clock();
+      const loaded = await deps.db.transaction(scopeOf(ctx), (tx) =>
+        loadScopeDowntime(tx, scope, period, now, effectiveEnd(period, now)),
+      );
+      if (!loaded.scopeFound)
+        throw kpiScopeNotFound(`No ${scope.kind} ${scope.id} among the sites you can see`);
+      // Planned time is an input of the formulas: shift calendars will supply it instead of 24/7.
+      const plannedSeconds = plannedSecondsAroundTheClock(loaded.activeMachines, period, now);
+      return { scope, ...computeKpis({ period, now, plannedSeconds, totals: loaded.totals }) };
+    },
+  };
+}
+export type KpiService = ReturnType<typeof createKpiService>;
