@@ -9,12 +9,15 @@ import {
 } from './modules/actions/index.ts';
 import { SYSTEM_SCOPE } from './platform/db/database.ts';
 import { auditRoutes, createAuditService, registerAuditGraphql } from './modules/audit/index.ts';
-import { createIdentityModule, usersWithPermission } from './modules/identity/index.ts';
+import { activeSiteMembers, createIdentityModule, usersWithPermission } from './modules/identity/index.ts';
 import {
   createCatalogService,
   createDowntimeService,
+  createRepairService,
   maintenanceRoutes,
   registerMaintenanceGraphql,
+  registerRepairGraphql,
+  repairRoutes,
 } from './modules/maintenance/index.ts';
 import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
 import { createPlantService, plantRoutes, registerPlantGraphql } from './modules/plant/index.ts';
@@ -47,6 +50,7 @@ export function createModules(deps: {
   const downtimes = createDowntimeService({ db: deps.db });
   const catalog = createCatalogService({ db: deps.db });
   const kpi = createKpiService({ db: deps.db });
+  const repairs = createRepairService({ db: deps.db, siteMembers: activeSiteMembers });
 
   const routes: ((app: HomApp) => Promise<void>)[] = [
     identity.routes,
@@ -55,6 +59,7 @@ export function createModules(deps: {
     plantRoutes(plant),
     maintenanceRoutes({ downtimes, catalog }),
     kpiRoutes(kpi),
+    repairRoutes(repairs),
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
@@ -63,8 +68,9 @@ export function createModules(deps: {
     (builder) => {
       const plantRefs = registerPlantGraphql(builder, plant);
       registerMaintenanceGraphql(builder, { downtimes, catalog, plant }, plantRefs);
+      registerRepairGraphql(builder, { repairs, plant }, plantRefs);
     },
     (builder) => registerKpiGraphql(builder, kpi),
   ];
-  return { identity, audit, notifications, plant, downtimes, catalog, kpi, routes, graphql };
+  return { identity, audit, notifications, plant, downtimes, catalog, kpi, repairs, routes, graphql };
 }

@@ -26,7 +26,7 @@ export { ARGON2_PARAMS } from './passwords.ts';
 export type { Authenticate } from './authenticator.ts';
 export type { IdentityServices } from './identity.routes.ts';
 export type { UserOutput, SiteOutput } from './identity.dto.ts';
-export { usersWithPermission } from './user.repository.ts';
+export { usersWithPermission, activeSiteMembers } from './user.repository.ts';
 
 export interface IdentityDeps {
   db: Database;

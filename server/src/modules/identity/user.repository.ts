@@ -141,3 +141,31 @@ export async function usersWithPermission(
   }
   return (await query.execute()).map((row) => row.id);
 }
+
+/** Which of `userIds` are active members of the site (admins belong to every site). */
+export async function activeSiteMembers(
+  db: Reader,
+  siteId: number,
+  userIds: readonly number[],
+): Promise<number[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('users')
+    .select('users.id')
+    .where('users.id', 'in', userIds)
+    .where('users.is_active', '=', true)
+    .where((eb) =>
+      eb.or([
+        eb('users.role', '=', 'admin'),
+        eb.exists(
+          eb
+            .selectFrom('user_sites')
+            .select('user_sites.user_id')
+            .whereRef('user_sites.user_id', '=', 'users.id')
+            .where('user_sites.site_id', '=', siteId),
+        ),
+      ]),
+    )
+    .execute();
+  return rows.map((row) => row.id);
+}
