@@ -13,8 +13,11 @@ import { activeSiteMembers, createIdentityModule, usersWithPermission } from './
 import {
   createCatalogService,
   createDowntimeService,
+  createHistoryService,
   createRepairService,
+  historyRoutes,
   maintenanceRoutes,
+  registerHistoryGraphql,
   registerMaintenanceGraphql,
   registerRepairGraphql,
   repairRoutes,
@@ -51,6 +54,7 @@ export function createModules(deps: {
   const catalog = createCatalogService({ db: deps.db });
   const kpi = createKpiService({ db: deps.db });
   const repairs = createRepairService({ db: deps.db, siteMembers: activeSiteMembers });
+  const history = createHistoryService({ db: deps.db });
 
   const routes: ((app: HomApp) => Promise<void>)[] = [
     identity.routes,
@@ -60,6 +64,7 @@ export function createModules(deps: {
     maintenanceRoutes({ downtimes, catalog }),
     kpiRoutes(kpi),
     repairRoutes(repairs),
+    historyRoutes(history),
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
@@ -69,8 +74,21 @@ export function createModules(deps: {
       const plantRefs = registerPlantGraphql(builder, plant);
       registerMaintenanceGraphql(builder, { downtimes, catalog, plant }, plantRefs);
       registerRepairGraphql(builder, { repairs, plant }, plantRefs);
+      registerHistoryGraphql(builder, history);
     },
     (builder) => registerKpiGraphql(builder, kpi),
   ];
-  return { identity, audit, notifications, plant, downtimes, catalog, kpi, repairs, routes, graphql };
+  return {
+    identity,
+    audit,
+    notifications,
+    plant,
+    downtimes,
+    catalog,
+    kpi,
+    repairs,
+    history,
+    routes,
+    graphql,
+  };
 }

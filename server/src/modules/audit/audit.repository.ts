@@ -53,3 +53,23 @@ export async function listAuditEntries(tx: Tx, filter: AuditFilter): Promise<Aud
   }
   return (await query.execute()) as AuditEntry[];
 }
+
+/** Changes of one record, newest first, in the caller's transaction (row-level security applies). */
+export function entityChanges(
+  tx: Tx,
+  entity: string,
+  entityId: string,
+  before: Date | undefined,
+  limit: number,
+) {
+  let query = tx
+    .selectFrom('audit_log')
+    .select(['id', 'at', 'actor_label', 'action', 'before', 'after'])
+    .where('entity', '=', entity)
+    .where('entity_id', '=', entityId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (before) query = query.where('at', '<', before);
+  return query.execute();
+}

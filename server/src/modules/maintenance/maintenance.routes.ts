@@ -4,6 +4,7 @@ import * as catalogDto from './catalog.dto.ts';
 import type { CatalogService } from './catalog.service.ts';
 import * as dto from './downtime.dto.ts';
 import type { DowntimeService } from './downtime.service.ts';
+import { HISTORY_KINDS, historyInput, type HistoryService } from './history.service.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
@@ -151,6 +152,39 @@ export function maintenanceRoutes(services: { downtimes: DowntimeService; catalo
         },
       },
       (request) => catalog.updateFailureCode(request.ctx, request.params.id, request.body),
+    );
+  };
+}
+
+export function historyRoutes(history: HistoryService) {
+  return async function routes(app: HomApp): Promise<void> {
+    app.get(
+      '/machines/:machine_id/history',
+      {
+        config: { access: { permission: 'plant:read' } },
+        schema: {
+          tags: ['plant'],
+          summary: 'Everything that happened to a machine: stops, repairs and changes, newest first',
+          params: z.object({ machine_id: idParam.shape.id }),
+          querystring: historyInput,
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  kind: z.enum(HISTORY_KINDS),
+                  id: z.number(),
+                  at: z.date(),
+                  summary: z.string(),
+                  actor_username: z.string().nullable(),
+                  details: z.record(z.string(), z.unknown()),
+                }),
+              ),
+              next_cursor: z.string().nullable(),
+            }),
+          },
+        },
+      },
+      (request) => history.machineHistory(request.ctx, request.params.machine_id, request.query),
     );
   };
 }

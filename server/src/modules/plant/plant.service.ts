@@ -157,6 +157,7 @@ export type PlantService = ReturnType<typeof createPlantService>;
  * open stops. Row-level security applies: a machine of another site is simply not found.
  */
 export const machineRecords = {
+  find: plant.findMachine,
   lock: plant.lockMachine,
   setStatus: plant.setMachineStatusRow,
 };
