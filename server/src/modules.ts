@@ -23,7 +23,13 @@ import {
   repairRoutes,
 } from './modules/maintenance/index.ts';
 import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
-import { createPlantService, plantRoutes, registerPlantGraphql } from './modules/plant/index.ts';
+import {
+  calendarRoutes,
+  createCalendarService,
+  createPlantService,
+  plantRoutes,
+  registerPlantGraphql,
+} from './modules/plant/index.ts';
 
 /** Wires the domain modules together through their public doors; the only place that knows them all. */
 export function createModules(deps: {
@@ -50,6 +56,7 @@ export function createModules(deps: {
   });
   const audit = createAuditService({ db: deps.db });
   const plant = createPlantService({ db: deps.db });
+  const calendars = createCalendarService({ db: deps.db });
   const downtimes = createDowntimeService({ db: deps.db });
   const catalog = createCatalogService({ db: deps.db });
   const kpi = createKpiService({ db: deps.db });
@@ -61,6 +68,7 @@ export function createModules(deps: {
     auditRoutes(audit),
     notificationRoutes(notifications),
     plantRoutes(plant),
+    calendarRoutes(calendars),
     maintenanceRoutes({ downtimes, catalog }),
     kpiRoutes(kpi),
     repairRoutes(repairs),

@@ -3,6 +3,11 @@ import type { Tx } from '../../platform/db/database.ts';
 import type { DowntimeTotal, KpiPeriod } from './kpi.calculations.ts';
 import type { KpiScope } from './kpi.dto.ts';
 
+export interface PlannedWindow {
+  start: Date;
+  end: Date;
+}
+
 export interface ScopeDowntime {
   /** false when the scope's id does not exist or row-level security hides it. */
   scopeFound: boolean;
@@ -35,10 +40,23 @@ export async function loadScopeDowntime(
   period: KpiPeriod,
   now: Date,
   effectiveTo: Date,
+  windows: readonly PlannedWindow[] | null,
 ): Promise<ScopeDowntime> {
   const from = sql`${period.from}::timestamptz`;
   const until = sql`${effectiveTo}::timestamptz`;
   const current = sql`${now}::timestamptz`;
+  // With a shift calendar only the part of a stop inside planned windows counts (tstzmultirange ∩).
+  const clipped = sql`tstzrange(greatest(d.start_at, ${from}), least(coalesce(d.end_at, ${current}), ${until}))`;
+  const seconds = windows
+    ? sql`coalesce((select extract(epoch from sum(upper(p) - lower(p)))
+          from unnest(tstzmultirange(${clipped}) * (select planned from planned_windows)) p), 0)`
+    : sql`extract(epoch from upper(${clipped}) - lower(${clipped}))`;
+  const plannedWindows = windows
+    ? sql`planned_windows as (
+        select coalesce(range_agg(tstzrange(s, e)), '{}'::tstzmultirange) as planned
+        from unnest(${windows.map((w) => w.start)}::timestamptz[], ${windows.map((w) => w.end)}::timestamptz[]) as w (s, e)
+      ),`
+    : sql``;
   const machineFilter =
     scope.kind === 'site'
       ? sql`m.site_id = ${scope.id}`
@@ -54,13 +72,11 @@ export async function loadScopeDowntime(
         : sql`select 1 from machines where id = ${scope.id}`;
 
   const { rows } = await sql<TotalsRow>`
-    with scope_machines as (
+    with ${plannedWindows} scope_machines as (
       select m.id from machines m where ${machineFilter} and m.is_active
     ),
     stops as (
-      select d.planned, d.reason_id,
-        extract(epoch from least(coalesce(d.end_at, ${current}), ${until}) - greatest(d.start_at, ${from}))
-          as seconds
+      select d.planned, d.reason_id, ${seconds} as seconds
       from downtimes d
       where ${stopFilter} d.machine_id in (select id from scope_machines)
         and d.start_at < ${until}
@@ -69,7 +85,7 @@ export async function loadScopeDowntime(
     ),
     totals as (
       select planned, reason_id, sum(seconds) as seconds, count(*) as count
-      from stops group by planned, reason_id
+      from stops where seconds > 0 group by planned, reason_id
     )
     select exists (${target}) as scope_found,
       (select count(*) from scope_machines) as active_machines,
@@ -108,4 +124,15 @@ export async function loadScopeDowntime(
           ],
     ),
   };
+}
+
+/** The site a scope belongs to (a KPI scope is always on one site), or undefined when not visible. */
+export async function scopeSiteId(tx: Tx, scope: KpiScope): Promise<number | undefined> {
+  const query =
+    scope.kind === 'site'
+      ? sql<{ site_id: number }>`select id as site_id from sites where id = ${scope.id}`
+      : scope.kind === 'line'
+        ? sql<{ site_id: number }>`select site_id from lines where id = ${scope.id}`
+        : sql<{ site_id: number }>`select site_id from machines where id = ${scope.id}`;
+  return (await query.execute(tx)).rows[0]?.site_id;
 }
