@@ -26,7 +26,9 @@ import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/i
 import {
   calendarRoutes,
   createCalendarService,
+  createPlantCsvService,
   createPlantService,
+  plantCsvRoutes,
   plantRoutes,
   registerPlantGraphql,
 } from './modules/plant/index.ts';
@@ -57,6 +59,7 @@ export function createModules(deps: {
   const audit = createAuditService({ db: deps.db });
   const plant = createPlantService({ db: deps.db });
   const calendars = createCalendarService({ db: deps.db });
+  const plantCsv = createPlantCsvService({ db: deps.db });
   const downtimes = createDowntimeService({ db: deps.db });
   const catalog = createCatalogService({ db: deps.db });
   const kpi = createKpiService({ db: deps.db });
@@ -69,6 +72,7 @@ export function createModules(deps: {
     notificationRoutes(notifications),
     plantRoutes(plant),
     calendarRoutes(calendars),
+    plantCsvRoutes(plantCsv),
     maintenanceRoutes({ downtimes, catalog }),
     kpiRoutes(kpi),
     repairRoutes(repairs),

@@ -3,6 +3,8 @@ export { plantRoutes } from './plant.routes.ts';
 export { registerPlantGraphql } from './plant.graphql.ts';
 export type { LineOutput, MachineOutput } from './plant.dto.ts';
 export { machineNotFound } from './plant.errors.ts';
+export { createPlantCsvService, type PlantCsvService } from './plant-csv.service.ts';
+export { plantCsvRoutes } from './plant-csv.routes.ts';
 export { createCalendarService, plannedWindowsOf, type CalendarService } from './calendar.service.ts';
 export { calendarRoutes } from './calendar.routes.ts';
 export { plannedWindows, windowSeconds, type Window } from './calendar.windows.ts';
