@@ -1,3 +1,4 @@
+import os from 'node:os';
 /**
  * Renders docs/permissions.md from the permission matrix and the declared access of every REST route
  * and GraphQL root field. `node scripts/permissions-doc.ts` prints it; `--write` writes the file.
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
       trustProxy: false,
       accessTokenTtlSeconds: 900,
       refreshTokenTtlDays: 30,
+      filesDir: path.join(os.tmpdir(), 'hom-permissions-doc-files'),
       webDist: path.resolve('web/dist'),
     },
     secret: 'permissions-doc-needs-no-real-secret-0123456789',

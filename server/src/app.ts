@@ -32,6 +32,7 @@ export interface AppDeps {
     | 'accessTokenTtlSeconds'
     | 'refreshTokenTtlDays'
     | 'webDist'
+    | 'filesDir'
   >;
   secret: string;
   db: Database;

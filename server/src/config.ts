@@ -44,6 +44,7 @@ const envSchema = z.object({
   HOM_TRUST_PROXY: booleanFlag.default(false),
   HOM_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(9_000),
   HOM_WEB_DIST: z.string().min(1).default('web/dist'),
+  HOM_FILES_DIR: optionalString,
 });
 export type Env = z.output<typeof envSchema>;
 
@@ -102,6 +103,8 @@ export interface Config {
   trustProxy: boolean;
   shutdownTimeoutMs: number;
   webDist: string;
+  /** Attachments and photos (local storage); default `<HOM_DATA_DIR>/files`. */
+  filesDir: string;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +146,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = readProcessEnv()): Config
     trustProxy: env.HOM_TRUST_PROXY,
     shutdownTimeoutMs: env.HOM_SHUTDOWN_TIMEOUT_MS,
     webDist: path.resolve(env.HOM_WEB_DIST),
+    filesDir: path.resolve(env.HOM_FILES_DIR ?? path.join(env.HOM_DATA_DIR, 'files')),
   };
 }
 

@@ -21,7 +21,10 @@ import {
   registerMaintenanceGraphql,
   registerRepairGraphql,
   repairRoutes,
+  repairSiteOf,
 } from './modules/maintenance/index.ts';
+import { createFileService, fileRoutes, registerFilesGraphql } from './modules/files/index.ts';
+import { createLocalFileStore } from './platform/storage/local-file-store.ts';
 import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
 import {
   calendarRoutes,
@@ -37,7 +40,7 @@ import {
 export function createModules(deps: {
   db: Database;
   secret: string;
-  config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlDays'>;
+  config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlDays' | 'filesDir'>;
 }) {
   const notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
   const identity = createIdentityModule({
@@ -65,6 +68,17 @@ export function createModules(deps: {
   const kpi = createKpiService({ db: deps.db });
   const repairs = createRepairService({ db: deps.db, siteMembers: activeSiteMembers });
   const history = createHistoryService({ db: deps.db });
+  const files = createFileService({
+    db: deps.db,
+    store: createLocalFileStore(deps.config.filesDir),
+    // Which site an attachment's owner is on (row-level security hides other sites' owners).
+    ownerSite: (tx, ownerType, ownerId) => {
+      switch (ownerType) {
+        case 'repair':
+          return repairSiteOf(tx, ownerId);
+      }
+    },
+  });
 
   const routes: ((app: HomApp) => Promise<void>)[] = [
     identity.routes,
@@ -77,6 +91,7 @@ export function createModules(deps: {
     kpiRoutes(kpi),
     repairRoutes(repairs),
     historyRoutes(history),
+    fileRoutes(files),
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
@@ -89,6 +104,7 @@ export function createModules(deps: {
       registerHistoryGraphql(builder, history);
     },
     (builder) => registerKpiGraphql(builder, kpi),
+    (builder) => registerFilesGraphql(builder, files),
   ];
   return {
     identity,

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
@@ -43,6 +45,7 @@ export async function createHarness(options: { production?: boolean } = {}): Pro
       accessTokenTtlSeconds: 900,
       refreshTokenTtlDays: 30,
       webDist: path.resolve('web/dist'),
+      filesDir: path.join(os.tmpdir(), `hom-test-files-${databaseName}`),
     },
     secret: TEST_SECRET,
     db,
@@ -79,6 +82,7 @@ export async function createHarness(options: { production?: boolean } = {}): Pro
       await cleanup.connect();
       await cleanup.query(`drop database if exists ${databaseName} with (force)`);
       await cleanup.end();
+      await fs.rm(path.join(os.tmpdir(), `hom-test-files-${databaseName}`), { recursive: true, force: true });
     },
   };
 }

@@ -77,7 +77,7 @@ describe('embedded start and stop', () => {
     hom.child.kill('SIGTERM');
     const answered = await Promise.all(inFlight);
     expect(answered.map((a) => a.status)).toEqual([200, 200, 200, 200]);
-    expect(await hom.exited).toBe(0);
+    expect(await hom.exited, hom.output().slice(-3000)).toBe(0);
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
     expect(alive(pid!)).toBe(false);
   });
@@ -196,7 +196,7 @@ describe('external PostgreSQL', () => {
         expect(hom.output()).toContain('"embedded":false');
       } finally {
         hom.child.kill('SIGTERM');
-        expect(await hom.exited).toBe(0);
+        expect(await hom.exited, hom.output().slice(-3000)).toBe(0);
       }
     } finally {
       await maintenance.query(`drop database if exists ${name} with (force)`);

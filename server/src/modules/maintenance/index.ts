@@ -8,3 +8,4 @@ export { createRepairService, type RepairService, type SiteMembers } from './rep
 export { repairRoutes } from './repair.routes.ts';
 export { registerRepairGraphql } from './repair.graphql.ts';
 export { registerHistoryGraphql } from './history.graphql.ts';
+export { repairSiteOf } from './repair-attachment.owner.ts';
