@@ -96,7 +96,7 @@ describe('admin flow in the browser', () => {
       await page.getByLabel('Username').fill(srv.admin.username);
       await page.getByLabel('Password').fill(srv.admin.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
       expect(await page.getByTestId('home-username').textContent()).toBe(srv.admin.username);
 
       // Create a planner at the site through the Users page.

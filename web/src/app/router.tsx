@@ -3,9 +3,16 @@ import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiKeysPage } from '../features/api-keys/api-keys-page.tsx';
 import { AuditPage } from '../features/audit/audit-page.tsx';
+import { FailureCodesPage } from '../features/catalog/failure-codes-page.tsx';
+import { ReasonsPage } from '../features/catalog/reasons-page.tsx';
+import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
+import { FloorPage } from '../features/floor/floor-page.tsx';
+import { MachinePage } from '../features/machines/machine-page.tsx';
+import { PlantPage } from '../features/plant/plant-page.tsx';
+import { RepairFormPage } from '../features/repairs/repair-form-page.tsx';
+import { RepairsPage } from '../features/repairs/repairs-page.tsx';
 import { SignInPage } from '../features/auth/sign-in-page.tsx';
 import type { Permission } from '../features/auth/use-current-user.ts';
-import { WelcomePage } from '../features/home/welcome-page.tsx';
 import { NotificationsPage } from '../features/notifications/notifications-page.tsx';
 import { RolesPage } from '../features/roles/roles-page.tsx';
 import { SettingsPage } from '../features/settings/settings-page.tsx';
@@ -56,8 +63,62 @@ const guarded = (permission: Permission, Page: ComponentType) =>
     );
   };
 
+interface RepairSearch {
+  machine_id?: number;
+  downtime_id?: number;
+}
+
+function positiveInt(value: unknown): number | undefined {
+  const number = Number(value);
+  return Number.isInteger(number) && number > 0 ? number : undefined;
+}
+
 const shellPages = [
-  createRoute({ getParentRoute: () => shellRoute, path: '/', component: WelcomePage }),
+  createRoute({ getParentRoute: () => shellRoute, path: '/', component: DashboardPage }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'plant',
+    component: guarded('plant:read', PlantPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'machines/$machineId',
+    component: guarded('plant:read', MachinePage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'repairs',
+    component: guarded('plant:read', RepairsPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'repairs/new',
+    validateSearch: (search: Record<string, unknown>): RepairSearch => ({
+      machine_id: positiveInt(search.machine_id),
+      downtime_id: positiveInt(search.downtime_id),
+    }),
+    component: guarded('repair:write', RepairFormPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'repairs/$repairId',
+    component: guarded('plant:read', RepairFormPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'floor',
+    component: guarded('downtime:record', FloorPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'admin/reasons',
+    component: guarded('catalog:manage', ReasonsPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'admin/failure-codes',
+    component: guarded('catalog:manage', FailureCodesPage),
+  }),
   createRoute({ getParentRoute: () => shellRoute, path: 'notifications', component: NotificationsPage }),
   createRoute({
     getParentRoute: () => shellRoute,

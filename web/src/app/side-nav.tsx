@@ -1,8 +1,13 @@
 import { Link } from '@tanstack/react-router';
 import {
   Bell,
+  ClipboardList,
+  Gauge,
+  ListTree,
+  TabletSmartphone,
+  Tags,
+  Wrench,
   Factory,
-  House,
   KeyRound,
   ScrollText,
   Settings,
@@ -21,7 +26,10 @@ interface NavEntry {
 }
 
 const workEntries: NavEntry[] = [
-  { to: '/', labelKey: 'nav.home', icon: House },
+  { to: '/', labelKey: 'nav.dashboard', icon: Gauge },
+  { to: '/floor', labelKey: 'nav.floor', icon: TabletSmartphone, permission: 'downtime:record' },
+  { to: '/plant', labelKey: 'nav.plant', icon: ListTree, permission: 'plant:read' },
+  { to: '/repairs', labelKey: 'nav.repairs', icon: Wrench, permission: 'plant:read' },
   { to: '/notifications', labelKey: 'nav.notifications', icon: Bell },
 ];
 
@@ -29,6 +37,13 @@ const adminEntries: NavEntry[] = [
   { to: '/admin/users', labelKey: 'nav.users', icon: Users, permission: 'user:manage' },
   { to: '/admin/roles', labelKey: 'nav.roles', icon: ShieldCheck, permission: 'user:manage' },
   { to: '/admin/sites', labelKey: 'nav.sites', icon: Factory, permission: 'site:manage' },
+  { to: '/admin/reasons', labelKey: 'nav.reasons', icon: Tags, permission: 'catalog:manage' },
+  {
+    to: '/admin/failure-codes',
+    labelKey: 'nav.failureCodes',
+    icon: ClipboardList,
+    permission: 'catalog:manage',
+  },
   { to: '/admin/api-keys', labelKey: 'nav.apiKeys', icon: KeyRound, permission: 'apikey:manage' },
   { to: '/admin/audit', labelKey: 'nav.audit', icon: ScrollText, permission: 'audit:read' },
   { to: '/admin/settings', labelKey: 'nav.settings', icon: Settings, permission: 'settings:manage' },
@@ -61,9 +76,11 @@ export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
   const allowedAdmin = adminEntries.filter((entry) => entry.permission && can(user, entry.permission));
   return (
     <nav aria-label={t('nav.label')} className="flex flex-col gap-1 p-3">
-      {workEntries.map((entry) => (
-        <NavLink key={entry.to} entry={entry} onNavigate={onNavigate} />
-      ))}
+      {workEntries
+        .filter((entry) => !entry.permission || can(user, entry.permission))
+        .map((entry) => (
+          <NavLink key={entry.to} entry={entry} onNavigate={onNavigate} />
+        ))}
       {allowedAdmin.length > 0 && (
         <>
           <p className="mt-4 px-3 pb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">

@@ -144,3 +144,19 @@ export const api = {
   post: <T>(path: string, body?: unknown) => apiRequest<T>('POST', path, { body }),
   patch: <T>(path: string, body: unknown) => apiRequest<T>('PATCH', path, { body }),
 };
+
+/**
+ * A call whose body or answer is not JSON (CSV download, multipart upload). Renews the session once
+ * on 401 like `apiRequest`; a failed answer becomes an ApiError.
+ */
+export async function apiRaw(method: Method, path: string, body?: FormData): Promise<Response> {
+  const attempt = () => {
+    const token = getAccessToken();
+    return fetch(path, { method, body, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  };
+  if (!getAccessToken() && getRefreshToken()) await refreshSession();
+  let response = await attempt();
+  if (response.status === 401 && (await refreshSession())) response = await attempt();
+  if (!response.ok) throw await toApiError(response);
+  return response;
+}

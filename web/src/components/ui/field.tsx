@@ -1,5 +1,11 @@
 import { clsx } from 'clsx';
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 
 export const controlClass = clsx(
   'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900',
@@ -111,5 +117,28 @@ export function Switch({ label, checked, onChange, disabled }: SwitchProps) {
       </span>
       <span>{label}</span>
     </label>
+  );
+}
+
+interface TextAreaProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
+  label: string;
+  hint?: string;
+  error?: string;
+}
+
+export function TextArea({ label, hint, error, className, rows = 3, ...rest }: TextAreaProps) {
+  return (
+    <FieldFrame label={label} hint={hint} error={error}>
+      {(id, describedBy) => (
+        <textarea
+          id={id}
+          rows={rows}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+          className={clsx(controlClass, 'min-h-20', className)}
+          {...rest}
+        />
+      )}
+    </FieldFrame>
   );
 }

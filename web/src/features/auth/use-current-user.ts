@@ -2,7 +2,17 @@ import { useQuery } from '@tanstack/react-query';
 import { currentUserKey, fetchCurrentUser, type CurrentUser } from './auth-api.ts';
 
 export type Permission =
-  'user:read' | 'user:manage' | 'site:manage' | 'apikey:manage' | 'audit:read' | 'settings:manage';
+  | 'user:read'
+  | 'user:manage'
+  | 'site:manage'
+  | 'apikey:manage'
+  | 'audit:read'
+  | 'settings:manage'
+  | 'plant:read'
+  | 'plant:manage'
+  | 'downtime:record'
+  | 'repair:write'
+  | 'catalog:manage';
 
 export function useCurrentUser() {
   return useQuery({ queryKey: currentUserKey, queryFn: fetchCurrentUser, staleTime: 60_000 });

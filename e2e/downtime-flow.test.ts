@@ -1,0 +1,203 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from './server.ts';
+
+/**
+ * A stop on the shop floor, end to end: an operator on a tablet-sized screen records "Machine down",
+ * gives the reason and "Running again"; a technician writes and closes the repair for that stop; the
+ * machine's MTTR tile goes from "—" to a number. Real server, real Chromium.
+ */
+
+type RunningServer = Awaited<ReturnType<typeof startServer>>;
+
+interface Created {
+  id: number;
+  code: string;
+}
+interface DowntimeRecord {
+  id: number;
+  machine_id: number;
+  reason_code: string | null;
+  end_datetime: string | null;
+  duration_seconds: number;
+  repair_ids: number[];
+}
+interface RepairRecord {
+  id: number;
+  status: string;
+  downtime_id: number | null;
+  end_datetime: string | null;
+  actions_taken: string | null;
+  technicians: { username: string }[];
+}
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const UI_TIMEOUT = 15_000;
+const PASSWORD = 'floor-pass-12345';
+
+let srv: RunningServer;
+let browser: Browser;
+let adminToken: string;
+
+async function callApi<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(new URL(path, srv.url), {
+    method,
+    headers: {
+      authorization: `Bearer ${adminToken}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function signedInPage(
+  username: string,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    baseURL: srv.url,
+    locale: 'en-US',
+    colorScheme: 'dark',
+    viewport: { width: 1024, height: 768 },
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto('/app/login');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  return { context, page, errors };
+}
+
+beforeAll(async () => {
+  srv = await startServer();
+  const login = await fetch(new URL('/auth/login', srv.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: srv.admin.username, password: srv.admin.password }),
+  });
+  expect(login.status).toBe(200);
+  adminToken = ((await login.json()) as { access_token: string }).access_token;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await srv?.close();
+}, 60_000);
+
+describe('downtime flow in the browser', () => {
+  it('records a stop on the floor, repairs it and shows the MTTR', async () => {
+    const stamp = Date.now().toString(36).toUpperCase();
+    const site = await callApi<Created>('POST', '/sites', {
+      code: `FL-${stamp}`,
+      name: 'Assembly hall',
+      time_zone: 'Europe/Berlin',
+    });
+    const line = await callApi<Created>('POST', '/lines', {
+      site_id: site.id,
+      code: `L${stamp}`,
+      name: 'Line one',
+    });
+    const machine = await callApi<Created>('POST', '/machines', {
+      line_id: line.id,
+      code: `M${stamp}`,
+      name: 'Press 1',
+      criticality: 'A',
+    });
+    const operator = `op.${stamp.toLowerCase()}`;
+    const technician = `tech.${stamp.toLowerCase()}`;
+    for (const [username, role, fullName] of [
+      [operator, 'operator', 'Olga Operator'],
+      [technician, 'technician', 'Tom Technician'],
+    ] as const) {
+      await callApi('POST', '/auth/users', {
+        username,
+        password: PASSWORD,
+        role,
+        full_name: fullName,
+        site_ids: [site.id],
+      });
+    }
+
+    // The operator: no failures yet, so no MTTR; then the stop on the floor screen.
+    const op = await signedInPage(operator);
+    try {
+      await op.page.goto(`/app/machines/${machine.id}`);
+      await expect
+        .poll(() => op.page.getByTestId('kpi-mttr').textContent(), { timeout: UI_TIMEOUT })
+        .toBe('—');
+
+      await op.page.goto('/app/floor');
+      await op.page.getByTestId(`floor-line-${line.code}`).click();
+      await op.page.getByTestId(`floor-machine-${machine.code}`).click();
+      await op.page.getByTestId('floor-down').click();
+      const reason = op.page.getByTestId('floor-reason-MECH_JAM');
+      await reason.click();
+      await expect.poll(() => reason.getAttribute('aria-pressed'), { timeout: UI_TIMEOUT }).toBe('true');
+      await op.page.waitForTimeout(2_000);
+      await op.page.getByTestId('floor-running').click();
+      await op.page.getByTestId('floor-down').waitFor();
+      expect(op.errors).toEqual([]);
+    } finally {
+      await op.context.close();
+    }
+
+    const stops = await callApi<{ items: DowntimeRecord[] }>('GET', `/downtimes?machine_id=${machine.id}`);
+    expect(stops.items).toHaveLength(1);
+    const stop = stops.items[0] as DowntimeRecord;
+    expect(stop.reason_code).toBe('MECH_JAM');
+    expect(stop.end_datetime).not.toBeNull();
+    expect(stop.duration_seconds).toBeGreaterThanOrEqual(1.5);
+
+    // The technician writes the repair for that stop and closes it.
+    const tech = await signedInPage(technician);
+    try {
+      await tech.page.goto(`/app/repairs/new?machine_id=${machine.id}&downtime_id=${stop.id}`);
+      await tech.page.getByRole('heading', { name: 'New repair' }).waitFor();
+      const form = tech.page.locator('form');
+      await expect
+        .poll(() => form.getByLabel('Linked stop').inputValue(), { timeout: UI_TIMEOUT })
+        .toBe(String(stop.id));
+      expect(await form.getByLabel('Machine').inputValue()).toBe(String(machine.id));
+      await form.getByLabel('Description').fill('Jammed feeder, press stopped');
+      await form.getByLabel('Status').selectOption('closed');
+      expect(await form.getByLabel('End')).toBeTruthy();
+      expect(await form.getByLabel('End').inputValue()).not.toBe('');
+      await form.getByLabel('Actions taken').fill('Cleared the feeder, checked the guide rails');
+      await form.getByRole('checkbox', { name: /Tom Technician/ }).check();
+      await form.getByRole('button', { name: 'Create repair' }).click();
+      await tech.page.waitForURL(/\/app\/repairs\/\d+$/);
+      const repairId = Number(new URL(tech.page.url()).pathname.split('/').pop());
+
+      const repair = await callApi<RepairRecord>('GET', `/repairs/${repairId}`);
+      expect(repair.status).toBe('closed');
+      expect(repair.downtime_id).toBe(stop.id);
+      expect(repair.actions_taken).toContain('feeder');
+      expect(repair.technicians.map((person) => person.username)).toEqual([technician]);
+
+      // The failure stop now gives the machine an MTTR.
+      await tech.page.goto(`/app/machines/${machine.id}`);
+      await expect
+        .poll(() => tech.page.getByTestId('kpi-mttr').textContent(), { timeout: UI_TIMEOUT })
+        .toMatch(/^\d+[.,]\d+$/);
+      expect(tech.errors).toEqual([]);
+    } finally {
+      await tech.context.close();
+    }
+  }, 120_000);
+});
