@@ -63,7 +63,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const mapped = toResponse(error, request);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ error_code: mapped.body.error_code, status: mapped.status }, mapped.body.message);
-    if (coded?.retryAfterSeconds !== undefined) void reply.header('retry-after', String(coded.retryAfterSeconds));
+    if (coded?.retryAfterSeconds !== undefined)
+      void reply.header('retry-after', String(coded.retryAfterSeconds));
     return reply.status(mapped.status).send(mapped.body);
   });
 
