@@ -9,6 +9,7 @@ export interface Listener {
 /**
  * Holds one connection in LISTEN for `channel` and hands each payload to `onMessage`; reconnects
  * with backoff when the connection drops. NOTIFY is sent on commit, so only committed events arrive.
+ * The connection is never returned to the pool for reuse: it is destroyed when lost or closed.
  */
 export function listen(
   pool: pg.Pool,
@@ -16,24 +17,34 @@ export function listen(
   onMessage: (payload: string) => void,
   log: Logger,
 ): Listener {
-  let client: pg.PoolClient | undefined;
+  let current: { connection: pg.PoolClient; drop(error?: Error): void } | undefined;
   let closed = false;
 
   async function connect(): Promise<void> {
     for (let attempt = 0; !closed; attempt += 1) {
       try {
         const connection = await pool.connect();
-        connection.on('notification', (message) => {
+        let dropped = false;
+        const onNotification = (message: pg.Notification) => {
           if (message.channel === channel && message.payload) onMessage(message.payload);
-        });
-        connection.on('error', (error) => {
+        };
+        const drop = (error?: Error) => {
+          if (dropped) return;
+          dropped = true;
+          connection.off('notification', onNotification);
+          connection.off('error', onError);
+          connection.release(error ?? true);
+          if (current?.connection === connection) current = undefined;
+        };
+        const onError = (error: Error) => {
           log.warn({ err: error, channel }, 'LISTEN connection lost; reconnecting');
-          connection.release(error);
-          if (client === connection) client = undefined;
+          drop(error);
           if (!closed) void connect();
-        });
+        };
+        connection.on('notification', onNotification);
+        connection.on('error', onError);
         await connection.query(`listen ${channel}`);
-        client = connection;
+        current = { connection, drop };
         return;
       } catch (error) {
         log.warn({ err: error, channel, attempt }, 'cannot LISTEN yet; retrying');
@@ -47,12 +58,7 @@ export function listen(
     async close() {
       closed = true;
       await ready;
-      const connection = client;
-      client = undefined;
-      if (connection) {
-        await connection.query(`unlisten ${channel}`).catch(() => undefined);
-        connection.release();
-      }
+      current?.drop();
     },
   };
 }
