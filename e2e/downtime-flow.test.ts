@@ -173,11 +173,13 @@ describe('downtime flow in the browser', () => {
       await expect
         .poll(() => form.getByLabel('Linked stop').inputValue(), { timeout: UI_TIMEOUT })
         .toBe(String(stop.id));
-      expect(await form.getByLabel('Machine').inputValue()).toBe(String(machine.id));
+      // The machine list loads on its own; the select shows the machine once its option exists.
+      await expect
+        .poll(() => form.getByLabel('Machine').inputValue(), { timeout: UI_TIMEOUT })
+        .toBe(String(machine.id));
       await form.getByLabel('Description').fill('Jammed feeder, press stopped');
       await form.getByLabel('Status').selectOption('closed');
-      expect(await form.getByLabel('End')).toBeTruthy();
-      expect(await form.getByLabel('End').inputValue()).not.toBe('');
+      await expect.poll(() => form.getByLabel('End').inputValue(), { timeout: UI_TIMEOUT }).not.toBe('');
       await form.getByLabel('Actions taken').fill('Cleared the feeder, checked the guide rails');
       await form.getByRole('checkbox', { name: /Tom Technician/ }).check();
       await form.getByRole('button', { name: 'Create repair' }).click();

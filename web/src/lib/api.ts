@@ -160,3 +160,41 @@ export async function apiRaw(method: Method, path: string, body?: FormData): Pro
   if (!response.ok) throw await toApiError(response);
   return response;
 }
+
+function xhrSend(path: string, body: FormData, onProgress: (share: number) => void): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    const token = getAccessToken();
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+    };
+    xhr.onload = () => {
+      const headers = new Headers();
+      const retryAfter = xhr.getResponseHeader('Retry-After');
+      if (retryAfter) headers.set('Retry-After', retryAfter);
+      resolve(new Response(xhr.status === 204 ? null : xhr.responseText, { status: xhr.status, headers }));
+    };
+    xhr.onerror = () => reject(new TypeError('Network error'));
+    xhr.onabort = () => reject(new DOMException('Upload aborted', 'AbortError'));
+    xhr.send(body);
+  });
+}
+
+/**
+ * A multipart upload that reports progress (0…1) while the body is sent; XMLHttpRequest, because
+ * fetch has no upload progress. Renews the session once on 401; a failed answer becomes an ApiError.
+ */
+export async function apiUpload<T>(
+  path: string,
+  body: FormData,
+  onProgress: (share: number) => void = () => undefined,
+): Promise<T> {
+  if (!getAccessToken() && getRefreshToken()) await refreshSession();
+  let response = await xhrSend(path, body, onProgress);
+  if (response.status === 401 && (await refreshSession())) response = await xhrSend(path, body, onProgress);
+  if (!response.ok) throw await toApiError(response);
+  return parse<T>(response);
+}

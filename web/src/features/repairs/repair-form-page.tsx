@@ -6,6 +6,7 @@ import { PageHeader } from '../../components/ui/page-header.tsx';
 import { PageSpinner } from '../../components/ui/spinner.tsx';
 import { toLocalInput } from '../../lib/format.ts';
 import { downtimeKeys, fetchDowntime } from '../downtime/downtime-api.ts';
+import { AttachmentsNeedSavedRepair, RepairAttachments } from './repair-attachments.tsx';
 import { newPartRow } from './repair-form-parts.tsx';
 import { RepairForm, type RepairDraft } from './repair-form.tsx';
 import { fetchRepair, repairKeys, type Repair } from './repairs-api.ts';
@@ -76,6 +77,7 @@ export function RepairFormPage() {
     <>
       <PageHeader title={title} hint={repair.data ? repair.data.machine_code : t('repairs.newHint')} />
       <RepairForm key={repair.data?.updated_at ?? 'new'} initial={initial} repair={repair.data} />
+      {repair.data ? <RepairAttachments repairId={repair.data.id} /> : <AttachmentsNeedSavedRepair />}
     </>
   );
 }
