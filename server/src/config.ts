@@ -45,6 +45,7 @@ const envSchema = z.object({
   HOM_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(9_000),
   HOM_WEB_DIST: z.string().min(1).default('web/dist'),
   HOM_FILES_DIR: optionalString,
+  HOM_DEMO: booleanFlag.default(false),
 });
 export type Env = z.output<typeof envSchema>;
 
@@ -105,6 +106,8 @@ export interface Config {
   webDist: string;
   /** Attachments and photos (local storage); default `<HOM_DATA_DIR>/files`. */
   filesDir: string;
+  /** Fill a demo plant on first start (HOM_DEMO or `npm start -- --demo`); see docs/demo.md. */
+  demo: boolean;
 }
 
 export class ConfigError extends Error {
@@ -147,6 +150,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = readProcessEnv()): Config
     shutdownTimeoutMs: env.HOM_SHUTDOWN_TIMEOUT_MS,
     webDist: path.resolve(env.HOM_WEB_DIST),
     filesDir: path.resolve(env.HOM_FILES_DIR ?? path.join(env.HOM_DATA_DIR, 'files')),
+    demo: env.HOM_DEMO,
   };
 }
 

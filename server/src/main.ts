@@ -1,11 +1,21 @@
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './platform/logger.ts';
 import { startHom } from './server.ts';
 
 const bootLog = createLogger('info');
+let demo = false;
+try {
+  // `npm start -- --demo` is the same switch as HOM_DEMO=true (docs/demo.md).
+  demo = parseArgs({ options: { demo: { type: 'boolean', default: false } } }).values.demo;
+} catch (error) {
+  bootLog.fatal(`${(error as Error).message}. The only option is --demo (see docs/demo.md)`);
+  process.exit(64); // EX_USAGE
+}
 let config;
 try {
   config = loadConfig();
+  if (demo) config.demo = true;
 } catch (error) {
   if (error instanceof ConfigError) {
     bootLog.fatal({ problems: error.problems }, error.message);

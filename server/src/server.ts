@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type HomServer } from './app.ts';
 import type { Config } from './config.ts';
+import { seedDemo } from './demo/seed.ts';
 import { appUrlFrom, createDatabase, type Database } from './platform/db/database.ts';
 import { embeddedSecret, startEmbeddedPostgres, type EmbeddedPostgres } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
@@ -27,6 +28,8 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
   try {
     const secret = config.secret ?? (await fallbackSecret(config, log));
     await migrate({ ownerUrl, secret: config.databaseAppUrl ? undefined : secret, log });
+    // Fills the demo plant only while the database has no site; logs what it wrote.
+    if (config.demo) await seedDemo({ ownerUrl, log: log.child({ component: 'demo' }) });
     const db = createDatabase(
       config.databaseAppUrl ?? appUrlFrom(ownerUrl, secret),
       config.databasePoolSize,
