@@ -40,13 +40,44 @@ export function findDowntime(tx: Tx, id: number): Promise<DowntimeOutput | undef
 }
 
 export function listDowntimes(tx: Tx, filter: DowntimeFilter): Promise<DowntimeOutput[]> {
-  let query = selectDowntimes(tx)
-    .orderBy('d.start_at', 'desc')
-    .orderBy('d.id', 'desc')
-    .limit(filter.limit + 1);
+  const take = filter.limit + 1;
+  let query = selectDowntimes(tx).orderBy('d.start_at', 'desc').orderBy('d.id', 'desc').limit(take);
   if (filter.site_id) query = query.where('d.site_id', '=', filter.site_id);
-  if (filter.line_id) query = query.where('m.line_id', '=', filter.line_id);
   if (filter.machine_id) query = query.where('d.machine_id', '=', filter.machine_id);
+  else if (filter.line_id) {
+    // A line's stops are read machine by machine (a page at most from each, through the
+    // (machine_id, start_at, id) index), so a long history is never sorted whole.
+    const lineId = filter.line_id;
+    const cursor = filter.cursor;
+    query = query.where('d.id', 'in', (eb) =>
+      eb
+        .selectFrom('machines as lm')
+        .innerJoinLateral(
+          (lateral) => {
+            let page = lateral
+              .selectFrom('downtimes as ld')
+              .select(['ld.id', 'ld.start_at'])
+              .whereRef('ld.machine_id', '=', 'lm.id')
+              .orderBy('ld.start_at', 'desc')
+              .orderBy('ld.id', 'desc')
+              .limit(take);
+            if (cursor)
+              page = page.where(sql<boolean>`(ld.start_at, ld.id) < (${cursor.start_at}, ${cursor.id})`);
+            if (filter.to) page = page.where('ld.start_at', '<', filter.to);
+            if (filter.open !== undefined)
+              page = page.where('ld.end_at', filter.open ? 'is' : 'is not', null);
+            if (filter.planned !== undefined) page = page.where('ld.planned', '=', filter.planned);
+            if (filter.reason_id) page = page.where('ld.reason_id', '=', filter.reason_id);
+            if (filter.unexplained) page = page.where('ld.reason_id', 'is', null);
+            if (filter.from) page = page.where(sql`coalesce(ld.end_at, now())`, '>', filter.from);
+            return page.as('lp');
+          },
+          (join) => join.onTrue(),
+        )
+        .select('lp.id')
+        .where('lm.line_id', '=', lineId),
+    );
+  }
   if (filter.open !== undefined) query = query.where('d.end_at', filter.open ? 'is' : 'is not', null);
   if (filter.planned !== undefined) query = query.where('d.planned', '=', filter.planned);
   if (filter.reason_id) query = query.where('d.reason_id', '=', filter.reason_id);
@@ -55,13 +86,7 @@ export function listDowntimes(tx: Tx, filter: DowntimeFilter): Promise<DowntimeO
   if (filter.to) query = query.where('d.start_at', '<', filter.to);
   if (filter.from) query = query.where(sql`coalesce(d.end_at, now())`, '>', filter.from);
   if (filter.cursor) {
-    const { start_at, id } = filter.cursor;
-    query = query.where((eb) =>
-      eb.or([
-        eb('d.start_at', '<', start_at),
-        eb.and([eb('d.start_at', '=', start_at), eb('d.id', '<', id)]),
-      ]),
-    );
+    query = query.where(sql<boolean>`(d.start_at, d.id) < (${filter.cursor.start_at}, ${filter.cursor.id})`);
   }
   return query.execute();
 }

@@ -59,25 +59,33 @@ export function listRepairs(tx: Tx, filter: RepairFilter): Promise<RepairOutput[
   if (filter.from) query = query.where(sql`coalesce(r.end_at, now())`, '>=', filter.from);
   if (filter.q) {
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // Machines and failure codes that match become id lists first, so the whole test is on the
+    // repair row and a site's newest-first index walk can stop after one page of matches.
     query = query.where((eb) =>
       eb.or([
         eb('r.description', 'ilike', pattern),
         eb('r.actions_taken', 'ilike', pattern),
-        eb('m.code', 'ilike', pattern),
-        eb('m.name', 'ilike', pattern),
-        eb('f.code', 'ilike', pattern),
-        eb('f.name', 'ilike', pattern),
+        eb(
+          'r.machine_id',
+          'in',
+          eb
+            .selectFrom('machines as qm')
+            .select('qm.id')
+            .where((q) => q.or([q('qm.code', 'ilike', pattern), q('qm.name', 'ilike', pattern)])),
+        ),
+        eb(
+          'r.failure_code_id',
+          'in',
+          eb
+            .selectFrom('failure_codes as qf')
+            .select('qf.id')
+            .where((q) => q.or([q('qf.code', 'ilike', pattern), q('qf.name', 'ilike', pattern)])),
+        ),
       ]),
     );
   }
   if (filter.cursor) {
-    const { start_at, id } = filter.cursor;
-    query = query.where((eb) =>
-      eb.or([
-        eb('r.start_at', '<', start_at),
-        eb.and([eb('r.start_at', '=', start_at), eb('r.id', '<', id)]),
-      ]),
-    );
+    query = query.where(sql<boolean>`(r.start_at, r.id) < (${filter.cursor.start_at}, ${filter.cursor.id})`);
   }
   return query.execute();
 }
