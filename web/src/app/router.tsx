@@ -3,6 +3,7 @@ import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiKeysPage } from '../features/api-keys/api-keys-page.tsx';
 import { AuditPage } from '../features/audit/audit-page.tsx';
+import { ShiftCalendarsPage } from '../features/calendar/shift-calendars-page.tsx';
 import { FailureCodesPage } from '../features/catalog/failure-codes-page.tsx';
 import { ReasonsPage } from '../features/catalog/reasons-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
@@ -118,6 +119,11 @@ const shellPages = [
     getParentRoute: () => shellRoute,
     path: 'admin/failure-codes',
     component: guarded('catalog:manage', FailureCodesPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'admin/shift-calendars',
+    component: guarded('catalog:manage', ShiftCalendarsPage),
   }),
   createRoute({ getParentRoute: () => shellRoute, path: 'notifications', component: NotificationsPage }),
   createRoute({

@@ -1,6 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import {
   Bell,
+  CalendarClock,
   ClipboardList,
   Gauge,
   ListTree,
@@ -42,6 +43,12 @@ const adminEntries: NavEntry[] = [
     to: '/admin/failure-codes',
     labelKey: 'nav.failureCodes',
     icon: ClipboardList,
+    permission: 'catalog:manage',
+  },
+  {
+    to: '/admin/shift-calendars',
+    labelKey: 'nav.shiftCalendars',
+    icon: CalendarClock,
     permission: 'catalog:manage',
   },
   { to: '/admin/api-keys', labelKey: 'nav.apiKeys', icon: KeyRound, permission: 'apikey:manage' },
