@@ -4,41 +4,46 @@ import type {} from './maintenance.schema.ts';
 import type { RepairFilter, RepairOutput } from './repair.dto.ts';
 
 function selectRepairs(tx: Tx) {
-  return tx
-    .selectFrom('repairs as r')
-    .innerJoin('machines as m', 'm.id', 'r.machine_id')
-    .leftJoin('failure_codes as f', 'f.id', 'r.failure_code_id')
-    .select([
-      'r.id',
-      'r.site_id',
-      'r.machine_id',
-      'm.code as machine_code',
-      'm.line_id',
-      'r.repair_type',
-      'r.status',
-      'r.start_at as start_datetime',
-      'r.end_at as end_datetime',
-      sql<number | null>`extract(epoch from r.end_at - r.start_at)::float8`.as('duration_seconds'),
-      'r.description',
-      'r.failure_code_id',
-      'f.code as failure_code',
-      'f.name as failure_name',
-      'r.actions_taken',
-      sql<number | null>`r.cost::float8`.as('cost'),
-      'r.downtime_id',
-      sql<RepairOutput['technicians']>`coalesce((
+  return (
+    tx
+      .selectFrom('repairs as r')
+      // Sub-selects, not joins: evaluated for the page's rows only (see downtime.repository.ts).
+      .select([
+        'r.id',
+        'r.site_id',
+        'r.machine_id',
+        sql<string>`(select m.code from machines m where m.id = r.machine_id)`.as('machine_code'),
+        sql<number>`(select m.line_id from machines m where m.id = r.machine_id)`.as('line_id'),
+        'r.repair_type',
+        'r.status',
+        'r.start_at as start_datetime',
+        'r.end_at as end_datetime',
+        sql<number | null>`extract(epoch from r.end_at - r.start_at)::float8`.as('duration_seconds'),
+        'r.description',
+        'r.failure_code_id',
+        sql<string | null>`(select f.code from failure_codes f where f.id = r.failure_code_id)`.as(
+          'failure_code',
+        ),
+        sql<string | null>`(select f.name from failure_codes f where f.id = r.failure_code_id)`.as(
+          'failure_name',
+        ),
+        'r.actions_taken',
+        sql<number | null>`r.cost::float8`.as('cost'),
+        'r.downtime_id',
+        sql<RepairOutput['technicians']>`coalesce((
         select json_agg(json_build_object('id', u.id, 'username', u.username, 'full_name', u.full_name) order by u.username)
         from repair_technicians rt join users u on u.id = rt.user_id where rt.repair_id = r.id), '[]')`.as(
-        'technicians',
-      ),
-      sql<RepairOutput['parts']>`coalesce((
+          'technicians',
+        ),
+        sql<RepairOutput['parts']>`coalesce((
         select json_agg(json_build_object('id', p.id, 'part', p.part, 'quantity', p.quantity::float8) order by p.id)
         from repair_parts p where p.repair_id = r.id), '[]')`.as('parts'),
-      'r.created_by',
-      'r.updated_by',
-      'r.created_at',
-      'r.updated_at',
-    ]);
+        'r.created_by',
+        'r.updated_by',
+        'r.created_at',
+        'r.updated_at',
+      ])
+  );
 }
 
 export function findRepair(tx: Tx, id: number): Promise<RepairOutput | undefined> {
@@ -51,7 +56,12 @@ export function listRepairs(tx: Tx, filter: RepairFilter): Promise<RepairOutput[
     .orderBy('r.id', 'desc')
     .limit(filter.limit + 1);
   if (filter.site_id) query = query.where('r.site_id', '=', filter.site_id);
-  if (filter.line_id) query = query.where('m.line_id', '=', filter.line_id);
+  if (filter.line_id) {
+    const lineId = filter.line_id;
+    query = query.where('r.machine_id', 'in', (eb) =>
+      eb.selectFrom('machines as lm').select('lm.id').where('lm.line_id', '=', lineId),
+    );
+  }
   if (filter.machine_id) query = query.where('r.machine_id', '=', filter.machine_id);
   if (filter.status) query = query.where('r.status', '=', filter.status);
   if (filter.repair_type) query = query.where('r.repair_type', '=', filter.repair_type);
