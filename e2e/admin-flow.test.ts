@@ -1,5 +1,6 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCaller, launchChromium } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -20,34 +21,16 @@ interface UserRecord {
   site_ids: number[];
 }
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const UI_TIMEOUT = 15_000;
 
 let srv: RunningServer;
 let browser: Browser;
 let adminToken: string;
 
-async function callApi<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(new URL(path, srv.url), {
-    method,
-    headers: {
-      authorization: `Bearer ${adminToken}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const callApi = apiCaller(
+  () => srv.url,
+  () => adminToken,
+);
 
 // Page-side code is passed as text: the root tsconfig has no DOM types.
 const htmlIsDark = (page: Page) =>
@@ -64,7 +47,7 @@ beforeAll(async () => {
   });
   expect(login.status).toBe(200);
   adminToken = ((await login.json()) as { access_token: string }).access_token;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

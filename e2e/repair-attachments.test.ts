@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCaller, launchChromium } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -24,16 +25,6 @@ interface AttachmentRecord {
   original_name: string;
 }
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const UI_TIMEOUT = 15_000;
 const PASSWORD = 'photo-pass-12345';
 
@@ -42,18 +33,10 @@ let browser: Browser;
 let adminToken: string;
 let workDir: string;
 
-async function callApi<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(new URL(path, srv.url), {
-    method,
-    headers: {
-      authorization: `Bearer ${adminToken}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const callApi = apiCaller(
+  () => srv.url,
+  () => adminToken,
+);
 
 beforeAll(async () => {
   srv = await startServer();
@@ -64,7 +47,7 @@ beforeAll(async () => {
   });
   expect(login.status).toBe(200);
   adminToken = ((await login.json()) as { access_token: string }).access_token;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   workDir = await mkdtemp(path.join(tmpdir(), 'hom-attach-'));
 }, 120_000);
 

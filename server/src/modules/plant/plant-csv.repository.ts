@@ -2,39 +2,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import type {} from './plant.schema.ts';
 import type {} from '../identity/identity.schema.ts';
 import type { LineOutput, MachineOutput } from './plant.dto.ts';
-
-const lineColumns = [
-  'id',
-  'site_id',
-  'code',
-  'name',
-  'description',
-  'status',
-  'notes',
-  'is_active',
-  'created_at',
-  'updated_at',
-] as const;
-
-const machineColumns = [
-  'id',
-  'site_id',
-  'line_id',
-  'code',
-  'name',
-  'asset_number',
-  'serial_number',
-  'manufacturer',
-  'model',
-  'machine_type',
-  'status',
-  'criticality',
-  'commissioned_on',
-  'notes',
-  'is_active',
-  'created_at',
-  'updated_at',
-] as const;
+import { lineColumns, machineColumns } from './plant.repository.ts';
 
 /** Rows per multi-row INSERT: 500 machines × 14 values stays far below PostgreSQL's 65,535 parameters. */
 const CHUNK = 500;

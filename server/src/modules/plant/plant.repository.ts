@@ -12,7 +12,7 @@ import type {
   UpdateMachineInput,
 } from './plant.dto.ts';
 
-const lineColumns = [
+export const lineColumns = [
   'id',
   'site_id',
   'code',
@@ -25,7 +25,7 @@ const lineColumns = [
   'updated_at',
 ] as const;
 
-const machineColumns = [
+export const machineColumns = [
   'id',
   'site_id',
   'line_id',
