@@ -124,6 +124,11 @@ describe('downtime flow in the browser', () => {
       await expect
         .poll(() => op.page.getByTestId('kpi-mttr').textContent(), { timeout: UI_TIMEOUT })
         .toBe('—');
+      // The dashboard's MTTR tile (the operator's only site, last 30 days) has nothing yet either.
+      await op.page.goto('/app/');
+      await expect
+        .poll(() => op.page.getByTestId('kpi-mttr').textContent(), { timeout: UI_TIMEOUT })
+        .toBe('—');
 
       await op.page.goto('/app/floor');
       await op.page.getByTestId(`floor-line-${line.code}`).click();
@@ -177,6 +182,11 @@ describe('downtime flow in the browser', () => {
 
       // The failure stop now gives the machine an MTTR.
       await tech.page.goto(`/app/machines/${machine.id}`);
+      await expect
+        .poll(() => tech.page.getByTestId('kpi-mttr').textContent(), { timeout: UI_TIMEOUT })
+        .toMatch(/^\d+[.,]\d+$/);
+      // … and so does the dashboard.
+      await tech.page.goto('/app/');
       await expect
         .poll(() => tech.page.getByTestId('kpi-mttr').textContent(), { timeout: UI_TIMEOUT })
         .toMatch(/^\d+[.,]\d+$/);
