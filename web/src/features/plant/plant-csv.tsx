@@ -9,6 +9,10 @@ import { ApiError, apiRaw } from '../../lib/api.ts';
 import { problemText } from '../../lib/form-errors.ts';
 import { plantKeys, type ImportSummary } from './plant-api.ts';
 
+function fileNameOf(disposition: string | null): string | undefined {
+  return /filename="([^"]+)"/.exec(disposition ?? '')?.[1];
+}
+
 /** Downloads the site's lines and machines as CSV (the token travels in a header, so no plain link). */
 export function ExportCsvButton({ siteId, siteCode }: { siteId: number; siteCode: string }) {
   const { t } = useTranslation();
@@ -19,7 +23,8 @@ export function ExportCsvButton({ siteId, siteCode }: { siteId: number; siteCode
       const url = URL.createObjectURL(await response.blob());
       const link = document.createElement('a');
       link.href = url;
-      link.download = `plant-${siteCode}.csv`;
+      // The server names the file (site code and the site's date); the fallback keeps the site code.
+      link.download = fileNameOf(response.headers.get('content-disposition')) ?? `plant-${siteCode}.csv`;
       link.click();
       window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
     },
