@@ -13,7 +13,17 @@ interface Report {
   testResults: { name: string; status: string }[];
 }
 
-const REQUIRED_SUITES = ['e2e/admin-flow.test.ts', 'server/src/modules/identity/tests/auth.test.ts'];
+/** Suites that need PostgreSQL, child processes or Chromium: each must have run and passed. */
+const REQUIRED_SUITES = [
+  'e2e/admin-flow.test.ts',
+  'e2e/downtime-flow.test.ts',
+  'e2e/repair-attachments.test.ts',
+  'e2e/plant-csv.test.ts',
+  'server/src/modules/identity/tests/auth.test.ts',
+  'server/src/modules/identity/tests/site-isolation.test.ts',
+  'server/test/lifecycle.test.ts',
+  'server/test/malformed-requests.test.ts',
+];
 let passed = 0;
 let failed = 0;
 const problems: string[] = [];
