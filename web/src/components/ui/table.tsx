@@ -1,5 +1,6 @@
 import { clsx } from 'clsx';
 import type { HTMLAttributes, ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
+import { useTranslation } from 'react-i18next';
 
 export function Table({ caption, children }: { caption: string; children: ReactNode }) {
   return (
@@ -31,4 +32,32 @@ export function Td({ className, ...rest }: TdHTMLAttributes<HTMLTableCellElement
 
 export function Tr({ className, ...rest }: HTMLAttributes<HTMLTableRowElement>) {
   return <tr className={clsx('border-t border-slate-100 dark:border-slate-800', className)} {...rest} />;
+}
+
+/** A list table: one header per column plus a trailing, visually hidden "Actions" column. */
+export function ListTable({
+  caption,
+  headers,
+  children,
+}: {
+  caption: string;
+  headers: string[];
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Table caption={caption}>
+      <thead>
+        <tr>
+          {headers.map((header) => (
+            <Th key={header}>{header}</Th>
+          ))}
+          <Th>
+            <span className="sr-only">{t('common.actions')}</span>
+          </Th>
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </Table>
+  );
 }

@@ -1,11 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button } from '../../components/ui/button.tsx';
-import { Dialog } from '../../components/ui/dialog.tsx';
+import { FormDialog } from '../../components/ui/form-dialog.tsx';
+import { useSaveMutation } from '../../components/ui/use-save-mutation.ts';
 import { Input, Select } from '../../components/ui/field.tsx';
-import { useToast } from '../../components/ui/toast.tsx';
-import { fieldProblems, problemText } from '../../lib/form-errors.ts';
+import { fieldProblems } from '../../lib/form-errors.ts';
 import {
   catalogKeys,
   createFailureCode,
@@ -23,14 +21,12 @@ export function FailureCodeFormDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const toast = useToast();
-  const queryClient = useQueryClient();
   const [code, setCode] = useState(existing?.code ?? '');
   const [name, setName] = useState(existing?.name ?? '');
   const [description, setDescription] = useState(existing?.description ?? '');
   const [severity, setSeverity] = useState<Severity>(existing?.default_severity ?? 'medium');
 
-  const save = useMutation({
+  const save = useSaveMutation({
     mutationFn: () => {
       const fields = {
         name: name.trim(),
@@ -41,31 +37,18 @@ export function FailureCodeFormDialog({
         ? updateFailureCode(existing.id, fields)
         : createFailureCode({ ...fields, code: code.trim().toUpperCase() });
     },
-    onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: catalogKeys.all });
-      toast.success(t(existing ? 'catalog.failureSaved' : 'catalog.failureCreated', { code: saved.code }));
-      onClose();
-    },
-    onError: (error) => toast.error(problemText(error, t('common.saveFailed'))),
+    invalidate: [catalogKeys.all],
+    successText: (saved) =>
+      t(existing ? 'catalog.failureSaved' : 'catalog.failureCreated', { code: saved.code }),
+    onSaved: onClose,
   });
   const problems = fieldProblems(save.error);
 
   return (
-    <Dialog
-      open
+    <FormDialog
       title={existing ? t('catalog.editFailure', { code: existing.code }) : t('catalog.newFailure')}
       onClose={onClose}
-      onSubmit={() => save.mutate()}
-      footer={
-        <>
-          <Button tone="secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" busy={save.isPending}>
-            {t('common.save')}
-          </Button>
-        </>
-      }
+      save={save}
     >
       {!existing && (
         <Input
@@ -104,11 +87,6 @@ export function FailureCodeFormDialog({
           </option>
         ))}
       </Select>
-      {save.isError && Object.keys(problems).length === 0 && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {problemText(save.error, t('common.saveFailed'))}
-        </p>
-      )}
-    </Dialog>
+    </FormDialog>
   );
 }

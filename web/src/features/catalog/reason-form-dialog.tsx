@@ -1,11 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button } from '../../components/ui/button.tsx';
-import { Dialog } from '../../components/ui/dialog.tsx';
+import { FormDialog } from '../../components/ui/form-dialog.tsx';
+import { useSaveMutation } from '../../components/ui/use-save-mutation.ts';
 import { Input, Select } from '../../components/ui/field.tsx';
-import { useToast } from '../../components/ui/toast.tsx';
-import { fieldProblems, problemText } from '../../lib/form-errors.ts';
+import { fieldProblems } from '../../lib/form-errors.ts';
 import { localName } from '../../lib/format.ts';
 import {
   catalogKeys,
@@ -23,45 +21,29 @@ interface ReasonFormDialogProps {
 
 export function ReasonFormDialog({ reason, categories, onClose }: ReasonFormDialogProps) {
   const { t } = useTranslation();
-  const toast = useToast();
-  const queryClient = useQueryClient();
   const [code, setCode] = useState(reason?.code ?? '');
   const [name, setName] = useState(reason?.name ?? '');
   const [nameRu, setNameRu] = useState(reason?.name_ru ?? '');
   const [categoryId, setCategoryId] = useState(reason?.category_id ?? categories[0]?.id ?? 0);
 
-  const save = useMutation({
+  const save = useSaveMutation({
     mutationFn: () => {
       const fields = { category_id: categoryId, name: name.trim(), name_ru: nameRu.trim() || null };
       return reason
         ? updateReason(reason.id, fields)
         : createReason({ ...fields, code: code.trim().toUpperCase() });
     },
-    onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: catalogKeys.all });
-      toast.success(t(reason ? 'catalog.reasonSaved' : 'catalog.reasonCreated', { code: saved.code }));
-      onClose();
-    },
-    onError: (error) => toast.error(problemText(error, t('common.saveFailed'))),
+    invalidate: [catalogKeys.all],
+    successText: (saved) => t(reason ? 'catalog.reasonSaved' : 'catalog.reasonCreated', { code: saved.code }),
+    onSaved: onClose,
   });
   const problems = fieldProblems(save.error);
 
   return (
-    <Dialog
-      open
+    <FormDialog
       title={reason ? t('catalog.editReason', { code: reason.code }) : t('catalog.newReason')}
       onClose={onClose}
-      onSubmit={() => save.mutate()}
-      footer={
-        <>
-          <Button tone="secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" busy={save.isPending}>
-            {t('common.save')}
-          </Button>
-        </>
-      }
+      save={save}
     >
       {!reason && (
         <Input
@@ -100,11 +82,6 @@ export function ReasonFormDialog({ reason, categories, onClose }: ReasonFormDial
         error={problems.name_ru}
         onChange={(e) => setNameRu(e.target.value)}
       />
-      {save.isError && Object.keys(problems).length === 0 && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {problemText(save.error, t('common.saveFailed'))}
-        </p>
-      )}
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,15 +1,14 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Plus } from 'lucide-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Badge } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { ConfirmDialog } from '../../components/ui/confirm-dialog.tsx';
+import { useSaveMutation } from '../../components/ui/use-save-mutation.ts';
 import { PageHeader } from '../../components/ui/page-header.tsx';
 import { QueryState } from '../../components/ui/query-state.tsx';
-import { Table, Td, Th, Tr } from '../../components/ui/table.tsx';
-import { useToast } from '../../components/ui/toast.tsx';
-import { problemText } from '../../lib/form-errors.ts';
+import { ListTable, Td, Tr } from '../../components/ui/table.tsx';
 import { ActiveBadge, RowActions } from './catalog-table-parts.tsx';
 import {
   catalogKeys,
@@ -23,21 +22,17 @@ import { ReasonFormDialog } from './reason-form-dialog.tsx';
 
 export function ReasonsPage() {
   const { t } = useTranslation();
-  const toast = useToast();
-  const queryClient = useQueryClient();
   const reasons = useQuery({ queryKey: catalogKeys.reasons(true), queryFn: () => fetchReasons(true) });
   const [editing, setEditing] = useState<DowntimeReason | 'new' | null>(null);
   const [retiring, setRetiring] = useState<DowntimeReason | null>(null);
 
-  const setActive = useMutation({
+  const setActive = useSaveMutation({
     mutationFn: ({ reason, active }: { reason: DowntimeReason; active: boolean }) =>
       updateReason(reason.id, { is_active: active }),
-    onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: catalogKeys.all });
-      toast.success(t(saved.is_active ? 'catalog.activated' : 'catalog.deactivated', { code: saved.code }));
-      setRetiring(null);
-    },
-    onError: (error) => toast.error(problemText(error, t('common.saveFailed'))),
+    invalidate: [catalogKeys.all],
+    successText: (saved) =>
+      t(saved.is_active ? 'catalog.activated' : 'catalog.deactivated', { code: saved.code }),
+    onSaved: () => setRetiring(null),
   });
   const categories = categoriesOf(reasons.data ?? []);
 
@@ -55,45 +50,40 @@ export function ReasonsPage() {
       />
       <QueryState query={reasons} isEmpty={(list) => list.length === 0} emptyTitle={t('catalog.noReasons')}>
         {(list) => (
-          <Table caption={t('catalog.reasonsTitle')}>
-            <thead>
-              <tr>
-                <Th>{t('catalog.code')}</Th>
-                <Th>{t('catalog.nameEn')}</Th>
-                <Th>{t('catalog.nameRu')}</Th>
-                <Th>{t('catalog.category')}</Th>
-                <Th>{t('catalog.status')}</Th>
-                <Th>
-                  <span className="sr-only">{t('common.actions')}</span>
-                </Th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((reason) => (
-                <Tr key={reason.id} data-testid={`reason-row-${reason.code}`}>
-                  <Td className="font-mono text-xs">{reason.code}</Td>
-                  <Td>{reason.name}</Td>
-                  <Td lang="ru">{reason.name_ru || '—'}</Td>
-                  <Td>
-                    {categoryLabel(reason)}{' '}
-                    {reason.is_failure && <Badge tone="bad">{t('catalog.failure')}</Badge>}
-                  </Td>
-                  <Td>
-                    <ActiveBadge active={reason.is_active} />
-                  </Td>
-                  <Td className="text-right whitespace-nowrap">
-                    <RowActions
-                      active={reason.is_active}
-                      onEdit={() => setEditing(reason)}
-                      onToggle={() =>
-                        reason.is_active ? setRetiring(reason) : setActive.mutate({ reason, active: true })
-                      }
-                    />
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
+          <ListTable
+            caption={t('catalog.reasonsTitle')}
+            headers={[
+              t('catalog.code'),
+              t('catalog.nameEn'),
+              t('catalog.nameRu'),
+              t('catalog.category'),
+              t('catalog.status'),
+            ]}
+          >
+            {list.map((reason) => (
+              <Tr key={reason.id} data-testid={`reason-row-${reason.code}`}>
+                <Td className="font-mono text-xs">{reason.code}</Td>
+                <Td>{reason.name}</Td>
+                <Td lang="ru">{reason.name_ru || '—'}</Td>
+                <Td>
+                  {categoryLabel(reason)}{' '}
+                  {reason.is_failure && <Badge tone="bad">{t('catalog.failure')}</Badge>}
+                </Td>
+                <Td>
+                  <ActiveBadge active={reason.is_active} />
+                </Td>
+                <Td className="text-right whitespace-nowrap">
+                  <RowActions
+                    active={reason.is_active}
+                    onEdit={() => setEditing(reason)}
+                    onToggle={() =>
+                      reason.is_active ? setRetiring(reason) : setActive.mutate({ reason, active: true })
+                    }
+                  />
+                </Td>
+              </Tr>
+            ))}
+          </ListTable>
         )}
       </QueryState>
       {editing && (

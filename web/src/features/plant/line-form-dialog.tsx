@@ -1,11 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button } from '../../components/ui/button.tsx';
-import { Dialog } from '../../components/ui/dialog.tsx';
+import { FormDialog } from '../../components/ui/form-dialog.tsx';
+import { useSaveMutation } from '../../components/ui/use-save-mutation.ts';
 import { Input, Select } from '../../components/ui/field.tsx';
-import { useToast } from '../../components/ui/toast.tsx';
-import { fieldProblems, problemText } from '../../lib/form-errors.ts';
+import { fieldProblems } from '../../lib/form-errors.ts';
 import {
   createLine,
   lineStatuses,
@@ -23,15 +21,13 @@ interface LineFormDialogProps {
 
 export function LineFormDialog({ siteId, line, onClose }: LineFormDialogProps) {
   const { t } = useTranslation();
-  const toast = useToast();
-  const queryClient = useQueryClient();
   const [code, setCode] = useState(line?.code ?? '');
   const [name, setName] = useState(line?.name ?? '');
   const [description, setDescription] = useState(line?.description ?? '');
   const [status, setStatus] = useState<LineStatus>(line?.status ?? 'working');
   const [notes, setNotes] = useState(line?.notes ?? '');
 
-  const save = useMutation({
+  const save = useSaveMutation({
     mutationFn: () => {
       const fields = {
         code: code.trim(),
@@ -42,31 +38,17 @@ export function LineFormDialog({ siteId, line, onClose }: LineFormDialogProps) {
       };
       return line ? updateLine(line.id, fields) : createLine({ ...fields, site_id: siteId });
     },
-    onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: plantKeys.all });
-      toast.success(t(line ? 'plant.lineSaved' : 'plant.lineCreated', { code: saved.code }));
-      onClose();
-    },
-    onError: (error) => toast.error(problemText(error, t('common.saveFailed'))),
+    invalidate: [plantKeys.all],
+    successText: (saved) => t(line ? 'plant.lineSaved' : 'plant.lineCreated', { code: saved.code }),
+    onSaved: onClose,
   });
   const problems = fieldProblems(save.error);
 
   return (
-    <Dialog
-      open
+    <FormDialog
       title={line ? t('plant.editLine', { code: line.code }) : t('plant.newLine')}
       onClose={onClose}
-      onSubmit={() => save.mutate()}
-      footer={
-        <>
-          <Button tone="secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" busy={save.isPending}>
-            {t('common.save')}
-          </Button>
-        </>
-      }
+      save={save}
     >
       <div className="grid gap-4 sm:grid-cols-2">
         <Input
@@ -108,11 +90,6 @@ export function LineFormDialog({ siteId, line, onClose }: LineFormDialogProps) {
         error={problems.notes}
         onChange={(e) => setNotes(e.target.value)}
       />
-      {save.isError && Object.keys(problems).length === 0 && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {problemText(save.error, t('common.saveFailed'))}
-        </p>
-      )}
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,11 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button } from '../../components/ui/button.tsx';
-import { Dialog } from '../../components/ui/dialog.tsx';
+import { FormDialog } from '../../components/ui/form-dialog.tsx';
+import { useSaveMutation } from '../../components/ui/use-save-mutation.ts';
 import { Input, Select } from '../../components/ui/field.tsx';
-import { useToast } from '../../components/ui/toast.tsx';
-import { fieldProblems, problemText } from '../../lib/form-errors.ts';
+import { fieldProblems } from '../../lib/form-errors.ts';
 import {
   createMachine,
   criticalities,
@@ -30,8 +28,6 @@ interface MachineFormDialogProps {
 
 export function MachineFormDialog({ lines, lineId, machine, onClose }: MachineFormDialogProps) {
   const { t } = useTranslation();
-  const toast = useToast();
-  const queryClient = useQueryClient();
   const [text, setText] = useState<Record<TextField, string>>(() => ({
     code: machine?.code ?? '',
     name: machine?.name ?? '',
@@ -48,7 +44,7 @@ export function MachineFormDialog({ lines, lineId, machine, onClose }: MachineFo
   const [criticality, setCriticality] = useState<Criticality>(machine?.criticality ?? 'B');
   const set = (field: TextField) => (value: string) => setText((current) => ({ ...current, [field]: value }));
 
-  const save = useMutation({
+  const save = useSaveMutation({
     mutationFn: () => {
       const optional = (value: string) => value.trim() || null;
       const fields = {
@@ -63,12 +59,9 @@ export function MachineFormDialog({ lines, lineId, machine, onClose }: MachineFo
       };
       return machine ? updateMachine(machine.id, fields) : createMachine(fields);
     },
-    onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: plantKeys.all });
-      toast.success(t(machine ? 'plant.machineSaved' : 'plant.machineCreated', { code: saved.code }));
-      onClose();
-    },
-    onError: (error) => toast.error(problemText(error, t('common.saveFailed'))),
+    invalidate: [plantKeys.all],
+    successText: (saved) => t(machine ? 'plant.machineSaved' : 'plant.machineCreated', { code: saved.code }),
+    onSaved: onClose,
   });
   const problems = fieldProblems(save.error);
   const input = (field: TextField, extra: { required?: boolean; type?: string } = {}) => (
@@ -82,21 +75,10 @@ export function MachineFormDialog({ lines, lineId, machine, onClose }: MachineFo
   );
 
   return (
-    <Dialog
-      open
+    <FormDialog
       title={machine ? t('plant.editMachine', { code: machine.code }) : t('plant.newMachine')}
       onClose={onClose}
-      onSubmit={() => save.mutate()}
-      footer={
-        <>
-          <Button tone="secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" busy={save.isPending}>
-            {t('common.save')}
-          </Button>
-        </>
-      }
+      save={save}
     >
       <div className="grid gap-4 sm:grid-cols-2">
         {input('code', { required: true })}
@@ -143,11 +125,6 @@ export function MachineFormDialog({ lines, lineId, machine, onClose }: MachineFo
         ))}
       </div>
       {input('notes')}
-      {save.isError && Object.keys(problems).length === 0 && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {problemText(save.error, t('common.saveFailed'))}
-        </p>
-      )}
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -6,7 +6,7 @@ import { Badge } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { PageHeader } from '../../components/ui/page-header.tsx';
 import { QueryState } from '../../components/ui/query-state.tsx';
-import { Table, Td, Th, Tr } from '../../components/ui/table.tsx';
+import { ListTable, Td, Tr } from '../../components/ui/table.tsx';
 import { formatMoment } from '../../lib/format.ts';
 import { SiteFormDialog } from './site-form-dialog.tsx';
 import { fetchSites, siteKeys, type PlantSite } from './sites-api.ts';
@@ -35,40 +35,35 @@ export function SitesPage() {
         emptyHint={t('sites.emptyHint')}
       >
         {(list) => (
-          <Table caption={t('sites.title')}>
-            <thead>
-              <tr>
-                <Th>{t('sites.code')}</Th>
-                <Th>{t('sites.name')}</Th>
-                <Th>{t('sites.timeZone')}</Th>
-                <Th>{t('sites.active')}</Th>
-                <Th>{t('common.created')}</Th>
-                <Th>
-                  <span className="sr-only">{t('common.actions')}</span>
-                </Th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((site) => (
-                <Tr key={site.id} data-testid={`site-row-${site.code}`}>
-                  <Td className="font-mono">{site.code}</Td>
-                  <Td>{site.name}</Td>
-                  <Td>{site.time_zone}</Td>
-                  <Td>
-                    <Badge tone={site.is_active ? 'good' : 'bad'}>
-                      {site.is_active ? t('common.yes') : t('common.no')}
-                    </Badge>
-                  </Td>
-                  <Td>{formatMoment(site.created_at)}</Td>
-                  <Td className="text-right">
-                    <Button tone="ghost" size="sm" onClick={() => setEditing(site)}>
-                      {t('common.edit')}
-                    </Button>
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
+          <ListTable
+            caption={t('sites.title')}
+            headers={[
+              t('sites.code'),
+              t('sites.name'),
+              t('sites.timeZone'),
+              t('sites.active'),
+              t('common.created'),
+            ]}
+          >
+            {list.map((site) => (
+              <Tr key={site.id} data-testid={`site-row-${site.code}`}>
+                <Td className="font-mono">{site.code}</Td>
+                <Td>{site.name}</Td>
+                <Td>{site.time_zone}</Td>
+                <Td>
+                  <Badge tone={site.is_active ? 'good' : 'bad'}>
+                    {site.is_active ? t('common.yes') : t('common.no')}
+                  </Badge>
+                </Td>
+                <Td>{formatMoment(site.created_at)}</Td>
+                <Td className="text-right">
+                  <Button tone="ghost" size="sm" onClick={() => setEditing(site)}>
+                    {t('common.edit')}
+                  </Button>
+                </Td>
+              </Tr>
+            ))}
+          </ListTable>
         )}
       </QueryState>
       {editing && (

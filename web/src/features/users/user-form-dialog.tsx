@@ -1,11 +1,10 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button } from '../../components/ui/button.tsx';
-import { Dialog } from '../../components/ui/dialog.tsx';
+import { FormDialog } from '../../components/ui/form-dialog.tsx';
+import { useSaveMutation } from '../../components/ui/use-save-mutation.ts';
 import { Input, Select, Switch } from '../../components/ui/field.tsx';
-import { useToast } from '../../components/ui/toast.tsx';
-import { fieldProblems, problemText } from '../../lib/form-errors.ts';
+import { fieldProblems } from '../../lib/form-errors.ts';
 import { knownRoleNames, useRoleCatalogue } from '../roles/roles-api.ts';
 import { fetchSites, siteKeys } from '../sites/sites-api.ts';
 import { SiteChecklist } from './site-checklist.tsx';
@@ -19,8 +18,6 @@ interface UserFormDialogProps {
 
 export function UserFormDialog({ person, onClose }: UserFormDialogProps) {
   const { t } = useTranslation();
-  const toast = useToast();
-  const queryClient = useQueryClient();
   const roles = useRoleCatalogue();
   const sites = useQuery({ queryKey: siteKeys.all, queryFn: fetchSites });
   const [username, setUsername] = useState(person?.username ?? '');
@@ -31,7 +28,7 @@ export function UserFormDialog({ person, onClose }: UserFormDialogProps) {
   const [siteIds, setSiteIds] = useState<number[]>(person?.site_ids ?? []);
   const [active, setActive] = useState(person?.is_active ?? true);
 
-  const save = useMutation({
+  const save = useSaveMutation({
     mutationFn: () => {
       const contact = { full_name: fullName.trim() || null, email: email.trim() || null };
       if (!person) {
@@ -45,20 +42,14 @@ export function UserFormDialog({ person, onClose }: UserFormDialogProps) {
         password: password || undefined,
       });
     },
-    onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: userKeys.all });
-      toast.success(
-        person
-          ? t('users.saved', { username: saved.username })
-          : t('users.created', { username: saved.username }),
-      );
-      onClose();
-    },
-    onError: (error) => {
-      // a failed answer does not always mean nothing was stored; show the list as the server has it
-      void queryClient.invalidateQueries({ queryKey: userKeys.all });
-      toast.error(problemText(error, t('common.saveFailed')));
-    },
+    invalidate: [userKeys.all],
+    successText: (saved) =>
+      person
+        ? t('users.saved', { username: saved.username })
+        : t('users.created', { username: saved.username }),
+    onSaved: onClose,
+    // a failed answer does not always mean nothing was stored; show the list as the server has it
+    refreshOnError: true,
   });
 
   const problems = fieldProblems(save.error);
@@ -67,21 +58,11 @@ export function UserFormDialog({ person, onClose }: UserFormDialogProps) {
   );
 
   return (
-    <Dialog
-      open
+    <FormDialog
       title={person ? t('users.editTitle', { username: person.username }) : t('users.newTitle')}
       onClose={onClose}
-      onSubmit={() => save.mutate()}
-      footer={
-        <>
-          <Button tone="secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" busy={save.isPending}>
-            {person ? t('common.save') : t('users.create')}
-          </Button>
-        </>
-      }
+      save={save}
+      submitLabel={person ? t('common.save') : t('users.create')}
     >
       {!person && (
         <Input
@@ -130,11 +111,6 @@ export function UserFormDialog({ person, onClose }: UserFormDialogProps) {
       </Select>
       <SiteChecklist sites={sites.data ?? []} selected={siteIds} onChange={setSiteIds} />
       {person && <Switch label={t('users.active')} checked={active} onChange={setActive} />}
-      {save.isError && Object.keys(problems).length === 0 && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {problemText(save.error, t('common.saveFailed'))}
-        </p>
-      )}
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,37 +1,32 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Plus } from 'lucide-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Badge } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { ConfirmDialog } from '../../components/ui/confirm-dialog.tsx';
+import { useSaveMutation } from '../../components/ui/use-save-mutation.ts';
 import { PageHeader } from '../../components/ui/page-header.tsx';
 import { QueryState } from '../../components/ui/query-state.tsx';
-import { Table, Td, Th, Tr } from '../../components/ui/table.tsx';
-import { useToast } from '../../components/ui/toast.tsx';
-import { problemText } from '../../lib/form-errors.ts';
+import { ListTable, Td, Tr } from '../../components/ui/table.tsx';
 import { fetchSites, siteKeys } from '../sites/sites-api.ts';
 import { UserFormDialog } from './user-form-dialog.tsx';
 import { fetchUsers, updateUser, userKeys, type PlantUser } from './users-api.ts';
 
 export function UsersPage() {
   const { t } = useTranslation();
-  const toast = useToast();
-  const queryClient = useQueryClient();
   const users = useQuery({ queryKey: userKeys.all, queryFn: fetchUsers });
   const sites = useQuery({ queryKey: siteKeys.all, queryFn: fetchSites });
   const [editing, setEditing] = useState<PlantUser | 'new' | null>(null);
   const [disabling, setDisabling] = useState<PlantUser | null>(null);
 
-  const setActive = useMutation({
+  const setActive = useSaveMutation({
     mutationFn: ({ person, active }: { person: PlantUser; active: boolean }) =>
       updateUser(person.id, { is_active: active }),
-    onSuccess: (saved) => {
-      void queryClient.invalidateQueries({ queryKey: userKeys.all });
-      toast.success(t(saved.is_active ? 'users.enabled' : 'users.disabled', { username: saved.username }));
-      setDisabling(null);
-    },
-    onError: (error) => toast.error(problemText(error, t('common.saveFailed'))),
+    invalidate: [userKeys.all],
+    successText: (saved) =>
+      t(saved.is_active ? 'users.enabled' : 'users.disabled', { username: saved.username }),
+    onSaved: () => setDisabling(null),
   });
 
   const siteCode = (siteId: number) => sites.data?.find((site) => site.id === siteId)?.code ?? `#${siteId}`;
@@ -50,61 +45,52 @@ export function UsersPage() {
       />
       <QueryState query={users} isEmpty={(list) => list.length === 0} emptyTitle={t('users.empty')}>
         {(list) => (
-          <Table caption={t('users.title')}>
-            <thead>
-              <tr>
-                <Th>{t('users.username')}</Th>
-                <Th>{t('users.fullName')}</Th>
-                <Th>{t('users.email')}</Th>
-                <Th>{t('users.role')}</Th>
-                <Th>{t('users.sites')}</Th>
-                <Th>{t('users.active')}</Th>
-                <Th>
-                  <span className="sr-only">{t('common.actions')}</span>
-                </Th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((person) => (
-                <Tr key={person.id} data-testid={`user-row-${person.username}`}>
-                  <Td className="font-medium">{person.username}</Td>
-                  <Td>{person.full_name || '—'}</Td>
-                  <Td>{person.email || '—'}</Td>
-                  <Td>{t(`roles.names.${person.role}`, person.role)}</Td>
-                  <Td>
-                    <div className="flex flex-wrap gap-1">
-                      {person.site_ids.length === 0
-                        ? '—'
-                        : person.site_ids.map((id) => <Badge key={id}>{siteCode(id)}</Badge>)}
-                    </div>
-                  </Td>
-                  <Td>
-                    <Badge tone={person.is_active ? 'good' : 'bad'}>
-                      {person.is_active ? t('common.yes') : t('common.no')}
-                    </Badge>
-                  </Td>
-                  <Td className="text-right whitespace-nowrap">
-                    <Button tone="ghost" size="sm" onClick={() => setEditing(person)}>
-                      {t('common.edit')}
+          <ListTable
+            caption={t('users.title')}
+            headers={[
+              t('users.username'),
+              t('users.fullName'),
+              t('users.email'),
+              t('users.role'),
+              t('users.sites'),
+              t('users.active'),
+            ]}
+          >
+            {list.map((person) => (
+              <Tr key={person.id} data-testid={`user-row-${person.username}`}>
+                <Td className="font-medium">{person.username}</Td>
+                <Td>{person.full_name || '—'}</Td>
+                <Td>{person.email || '—'}</Td>
+                <Td>{t(`roles.names.${person.role}`, person.role)}</Td>
+                <Td>
+                  <div className="flex flex-wrap gap-1">
+                    {person.site_ids.length === 0
+                      ? '—'
+                      : person.site_ids.map((id) => <Badge key={id}>{siteCode(id)}</Badge>)}
+                  </div>
+                </Td>
+                <Td>
+                  <Badge tone={person.is_active ? 'good' : 'bad'}>
+                    {person.is_active ? t('common.yes') : t('common.no')}
+                  </Badge>
+                </Td>
+                <Td className="text-right whitespace-nowrap">
+                  <Button tone="ghost" size="sm" onClick={() => setEditing(person)}>
+                    {t('common.edit')}
+                  </Button>
+                  {person.is_active ? (
+                    <Button tone="ghost" size="sm" onClick={() => setDisabling(person)}>
+                      {t('users.disable')}
                     </Button>
-                    {person.is_active ? (
-                      <Button tone="ghost" size="sm" onClick={() => setDisabling(person)}>
-                        {t('users.disable')}
-                      </Button>
-                    ) : (
-                      <Button
-                        tone="ghost"
-                        size="sm"
-                        onClick={() => setActive.mutate({ person, active: true })}
-                      >
-                        {t('users.enable')}
-                      </Button>
-                    )}
-                  </Td>
-                </Tr>
-              ))}
-            </tbody>
-          </Table>
+                  ) : (
+                    <Button tone="ghost" size="sm" onClick={() => setActive.mutate({ person, active: true })}>
+                      {t('users.enable')}
+                    </Button>
+                  )}
+                </Td>
+              </Tr>
+            ))}
+          </ListTable>
         )}
       </QueryState>
       {editing && (
