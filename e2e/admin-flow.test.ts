@@ -40,13 +40,7 @@ const storedItem = (page: Page, key: string) =>
 
 beforeAll(async () => {
   srv = await startServer();
-  const login = await fetch(new URL('/auth/login', srv.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: srv.admin.username, password: srv.admin.password }),
-  });
-  expect(login.status).toBe(200);
-  adminToken = ((await login.json()) as { access_token: string }).access_token;
+  adminToken = srv.harness.adminToken;
   browser = await launchChromium();
 }, 120_000);
 

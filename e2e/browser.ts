@@ -31,3 +31,30 @@ export function apiCaller(base: () => string, token: () => string) {
     return (await response.json()) as T;
   };
 }
+
+type CallApi = ReturnType<typeof apiCaller>;
+
+/** A site with one line and one machine on it, created through the API, codes unique per run. */
+export async function buildPlant(
+  callApi: CallApi,
+  options: { prefix: string; siteName: string; criticality: string },
+) {
+  const stamp = Date.now().toString(36).toUpperCase();
+  const site = await callApi<{ id: number; code: string }>('POST', '/sites', {
+    code: `${options.prefix}-${stamp}`,
+    name: options.siteName,
+    time_zone: 'Europe/Berlin',
+  });
+  const line = await callApi<{ id: number; code: string }>('POST', '/lines', {
+    site_id: site.id,
+    code: `L${stamp}`,
+    name: 'Line one',
+  });
+  const machine = await callApi<{ id: number; code: string }>('POST', '/machines', {
+    line_id: line.id,
+    code: `M${stamp}`,
+    name: 'Press 1',
+    criticality: options.criticality,
+  });
+  return { stamp, site, line, machine };
+}

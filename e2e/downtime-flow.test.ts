@@ -1,6 +1,6 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, launchChromium } from './browser.ts';
+import { apiCaller, buildPlant, launchChromium } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -11,10 +11,6 @@ import { startServer } from './server.ts';
 
 type RunningServer = Awaited<ReturnType<typeof startServer>>;
 
-interface Created {
-  id: number;
-  code: string;
-}
 interface DowntimeRecord {
   id: number;
   machine_id: number;
@@ -68,13 +64,7 @@ async function signedInPage(
 
 beforeAll(async () => {
   srv = await startServer();
-  const login = await fetch(new URL('/auth/login', srv.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: srv.admin.username, password: srv.admin.password }),
-  });
-  expect(login.status).toBe(200);
-  adminToken = ((await login.json()) as { access_token: string }).access_token;
+  adminToken = srv.harness.adminToken;
   browser = await launchChromium();
 }, 120_000);
 
@@ -85,21 +75,9 @@ afterAll(async () => {
 
 describe('downtime flow in the browser', () => {
   it('records a stop on the floor, repairs it and shows the MTTR', async () => {
-    const stamp = Date.now().toString(36).toUpperCase();
-    const site = await callApi<Created>('POST', '/sites', {
-      code: `FL-${stamp}`,
-      name: 'Assembly hall',
-      time_zone: 'Europe/Berlin',
-    });
-    const line = await callApi<Created>('POST', '/lines', {
-      site_id: site.id,
-      code: `L${stamp}`,
-      name: 'Line one',
-    });
-    const machine = await callApi<Created>('POST', '/machines', {
-      line_id: line.id,
-      code: `M${stamp}`,
-      name: 'Press 1',
+    const { stamp, site, line, machine } = await buildPlant(callApi, {
+      prefix: 'FL',
+      siteName: 'Assembly hall',
       criticality: 'A',
     });
     const operator = `op.${stamp.toLowerCase()}`;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, launchChromium } from './browser.ts';
+import { apiCaller, buildPlant, launchChromium } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -40,13 +40,7 @@ const callApi = apiCaller(
 
 beforeAll(async () => {
   srv = await startServer();
-  const login = await fetch(new URL('/auth/login', srv.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: srv.admin.username, password: srv.admin.password }),
-  });
-  expect(login.status).toBe(200);
-  adminToken = ((await login.json()) as { access_token: string }).access_token;
+  adminToken = srv.harness.adminToken;
   browser = await launchChromium();
   workDir = await mkdtemp(path.join(tmpdir(), 'hom-attach-'));
 }, 120_000);
@@ -59,21 +53,9 @@ afterAll(async () => {
 
 describe('repair attachments in the browser', () => {
   it('uploads a photo, shows its thumbnail, refuses a non-photo and deletes it', async () => {
-    const stamp = Date.now().toString(36).toUpperCase();
-    const site = await callApi<Created>('POST', '/sites', {
-      code: `PH-${stamp}`,
-      name: 'Photo hall',
-      time_zone: 'Europe/Berlin',
-    });
-    const line = await callApi<Created>('POST', '/lines', {
-      site_id: site.id,
-      code: `L${stamp}`,
-      name: 'Line one',
-    });
-    const machine = await callApi<Created>('POST', '/machines', {
-      line_id: line.id,
-      code: `M${stamp}`,
-      name: 'Press 1',
+    const { stamp, site, machine } = await buildPlant(callApi, {
+      prefix: 'PH',
+      siteName: 'Photo hall',
       criticality: 'B',
     });
     const technician = `tech.${stamp.toLowerCase()}`;

@@ -14,30 +14,8 @@ export interface ReasonRow {
   is_failure: boolean;
 }
 
-export function listReasons(tx: Tx, includeInactive: boolean): Promise<ReasonRow[]> {
-  let query = tx
-    .selectFrom('downtime_reasons as r')
-    .innerJoin('downtime_categories as c', 'c.id', 'r.category_id')
-    .select([
-      'r.id',
-      'r.code',
-      'r.name',
-      'r.name_ru',
-      'r.is_active',
-      'r.category_id',
-      'c.code as category_code',
-      'c.name as category_name',
-      'c.name_ru as category_name_ru',
-      'c.is_failure',
-    ])
-    .orderBy('c.sort_order')
-    .orderBy('r.sort_order')
-    .orderBy('r.code');
-  if (!includeInactive) query = query.where('r.is_active', '=', true).where('c.is_active', '=', true);
-  return query.execute();
-}
-
-export function findReason(tx: Tx, id: number): Promise<ReasonRow | undefined> {
+/** A reason with its category, the shape every reason read answers. */
+function selectReasons(tx: Tx) {
   return tx
     .selectFrom('downtime_reasons as r')
     .innerJoin('downtime_categories as c', 'c.id', 'r.category_id')
@@ -52,9 +30,17 @@ export function findReason(tx: Tx, id: number): Promise<ReasonRow | undefined> {
       'c.name as category_name',
       'c.name_ru as category_name_ru',
       'c.is_failure',
-    ])
-    .where('r.id', '=', id)
-    .executeTakeFirst();
+    ]);
+}
+
+export function listReasons(tx: Tx, includeInactive: boolean): Promise<ReasonRow[]> {
+  let query = selectReasons(tx).orderBy('c.sort_order').orderBy('r.sort_order').orderBy('r.code');
+  if (!includeInactive) query = query.where('r.is_active', '=', true).where('c.is_active', '=', true);
+  return query.execute();
+}
+
+export function findReason(tx: Tx, id: number): Promise<ReasonRow | undefined> {
+  return selectReasons(tx).where('r.id', '=', id).executeTakeFirst();
 }
 
 export function listCategories(tx: Tx) {
