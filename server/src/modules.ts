@@ -26,6 +26,7 @@ import {
 import { createFileService, fileRoutes, registerFilesGraphql } from './modules/files/index.ts';
 import { createLocalFileStore } from './platform/storage/local-file-store.ts';
 import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
+import { createProductionModule } from './modules/production/index.ts';
 import {
   calendarRoutes,
   createCalendarService,
@@ -68,6 +69,7 @@ export function createModules(deps: {
   const kpi = createKpiService({ db: deps.db });
   const repairs = createRepairService({ db: deps.db, siteMembers: activeSiteMembers });
   const history = createHistoryService({ db: deps.db });
+  const production = createProductionModule({ db: deps.db, notify: notifications.raise });
   const files = createFileService({
     db: deps.db,
     store: createLocalFileStore(deps.config.filesDir),
@@ -92,6 +94,7 @@ export function createModules(deps: {
     repairRoutes(repairs),
     historyRoutes(history),
     fileRoutes(files),
+    production.routes,
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
@@ -116,6 +119,7 @@ export function createModules(deps: {
     kpi,
     repairs,
     history,
+    production: production.services,
     routes,
     graphql,
   };

@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'too_large'
   | 'unsupported_media_type'
   | 'invalid'
+  | 'rejected'
   | 'throttled'
   | 'unavailable'
   | 'internal';
@@ -22,6 +23,8 @@ export interface FieldError {
 
 export interface AppErrorOptions {
   errors?: FieldError[];
+  /** Machine-readable facts about the refusal, e.g. a state machine's current state and allowed moves. */
+  details?: Record<string, unknown>;
   retryAfterSeconds?: number;
   cause?: unknown;
 }
@@ -30,6 +33,7 @@ export class AppError extends Error {
   readonly code: string;
   readonly kind: ErrorKind;
   readonly errors: FieldError[] | undefined;
+  readonly details: Record<string, unknown> | undefined;
   readonly retryAfterSeconds: number | undefined;
 
   constructor(kind: ErrorKind, code: string, message: string, options: AppErrorOptions = {}) {
@@ -38,6 +42,7 @@ export class AppError extends Error {
     this.kind = kind;
     this.code = code;
     this.errors = options.errors;
+    this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
@@ -64,6 +69,8 @@ export const HTTP_STATUS_BY_KIND: Record<ErrorKind, number> = {
   too_large: 413,
   unsupported_media_type: 415,
   invalid: 422,
+  // A well-formed request the record's current state does not allow (clients of the production API expect 400).
+  rejected: 400,
   throttled: 429,
   unavailable: 503,
   internal: 500,

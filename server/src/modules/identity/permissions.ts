@@ -16,7 +16,11 @@ export const PERMISSIONS = {
   'plant:manage': 'Create, edit, deactivate, import and export lines and machines',
   'downtime:record': 'Record a machine stop, give its reason, end it',
   'repair:write': 'Create and edit repairs',
-  'catalog:manage': 'Edit reason codes, failure codes and shift calendars',
+  'catalog:manage': 'Edit reason codes, failure codes, issue types and shift calendars',
+  'production:read': 'See work orders, their stages, issues, routes and production metrics',
+  'workorder:plan': 'Create and edit work orders and routes, assign people, act on any stage',
+  'stage:work': 'Start and finish the stages one is assigned to, report issues on them',
+  'issue:manage': 'See every production issue; acknowledge and resolve them',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -38,7 +42,7 @@ export const ROLE_ALIASES: Record<string, RoleName> = { worker: 'operator' };
 /** The role a self-registered account gets: it can sign in and see nothing until an admin grants more. */
 export const LOWEST_ROLE: RoleName = 'viewer';
 
-const everyone: Permission[] = ['site:read', 'notification:read', 'plant:read'];
+const everyone: Permission[] = ['site:read', 'notification:read', 'plant:read', 'production:read'];
 
 export const ROLES: Record<RoleName, { description: string; permissions: readonly Permission[] }> = {
   admin: {
@@ -47,16 +51,27 @@ export const ROLES: Record<RoleName, { description: string; permissions: readonl
   },
   manager: {
     description: 'Steers maintenance and production',
-    permissions: [...everyone, 'user:read', 'audit:read', 'plant:manage', 'downtime:record', 'repair:write'],
+    permissions: [
+      ...everyone,
+      'user:read',
+      'audit:read',
+      'plant:manage',
+      'downtime:record',
+      'repair:write',
+      'issue:manage',
+    ],
   },
-  planner: { description: 'Plans work orders and assigns people', permissions: [...everyone, 'user:read'] },
+  planner: {
+    description: 'Plans work orders and assigns people',
+    permissions: [...everyone, 'user:read', 'workorder:plan', 'stage:work', 'issue:manage'],
+  },
   technician: {
     description: 'Repairs machines and tools',
     permissions: [...everyone, 'user:read', 'downtime:record', 'repair:write'],
   },
   operator: {
     description: 'Runs the line (the mobile client calls this role worker)',
-    permissions: [...everyone, 'downtime:record'],
+    permissions: [...everyone, 'downtime:record', 'stage:work'],
   },
   viewer: { description: 'Reads dashboards', permissions: everyone },
   machine: {

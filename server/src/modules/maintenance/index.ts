@@ -9,3 +9,4 @@ export { repairRoutes } from './repair.routes.ts';
 export { registerRepairGraphql } from './repair.graphql.ts';
 export { registerHistoryGraphql } from './history.graphql.ts';
 export { repairSiteOf } from './repair-attachment.owner.ts';
+export { openBreakdownDowntime } from './downtime.issue.ts';

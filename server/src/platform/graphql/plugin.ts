@@ -103,8 +103,11 @@ function formatError(error: GraphQLError, production: boolean, log: Pick<Logger,
   const path = error.path;
   const locations = error.locations;
   if (coded) {
-    const extensions: { code: string; errors?: FieldError[] } = { code: coded.code };
+    const extensions: { code: string; errors?: FieldError[]; details?: Record<string, unknown> } = {
+      code: coded.code,
+    };
     if (coded.errors) extensions.errors = coded.errors;
+    if (coded.details && coded.kind !== 'internal') extensions.details = coded.details;
     const message = coded.kind === 'internal' ? 'Internal error' : coded.message;
     return { message, path, locations, extensions };
   }

@@ -10,6 +10,7 @@ export interface ErrorBody {
   error_code: string;
   timestamp: string;
   errors?: FieldError[];
+  details?: Record<string, unknown>;
   request_id: string;
 }
 
@@ -105,7 +106,8 @@ function toResponse(error: FastifyError, request: FastifyRequest): { status: num
   if (error instanceof AppError) {
     const status = HTTP_STATUS_BY_KIND[error.kind];
     const message = status >= 500 ? 'Something went wrong on our side; it has been logged' : error.message;
-    return { status, body: errorBody(request, error.code, message, error.errors) };
+    const body = errorBody(request, error.code, message, error.errors);
+    return { status, body: error.details && status < 500 ? { ...body, details: error.details } : body };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = error.validation.map((issue) => ({

@@ -1,0 +1,22 @@
+import { defineError } from '../../platform/errors.ts';
+
+export const workOrderNotFound = defineError('not_found', 'WORK_ORDER_NOT_FOUND');
+export const stageNotFound = defineError('not_found', 'STAGE_NOT_FOUND');
+export const issueNotFound = defineError('not_found', 'ISSUE_NOT_FOUND');
+export const routeNotFound = defineError('not_found', 'ROUTE_NOT_FOUND');
+export const issueTypeNotFound = defineError('not_found', 'ISSUE_TYPE_NOT_FOUND');
+export const duplicateLot = defineError('conflict', 'DUPLICATE_LOT');
+export const duplicateIssueType = defineError('conflict', 'DUPLICATE_ISSUE_TYPE');
+export const workOrderStarted = defineError('conflict', 'WORK_ORDER_STARTED');
+export const invalidStageTransition = defineError('rejected', 'INVALID_STAGE_TRANSITION');
+export const invalidIssueTransition = defineError('rejected', 'INVALID_ISSUE_TRANSITION');
+export const stageNotAssigned = defineError('forbidden', 'STAGE_NOT_ASSIGNED');
+export const siteRequired = defineError('invalid', 'SITE_REQUIRED');
+export const unknownLine = defineError('invalid', 'UNKNOWN_LINE');
+export const unknownMachine = defineError('invalid', 'UNKNOWN_MACHINE');
+export const unknownIssueType = defineError('invalid', 'UNKNOWN_ISSUE_TYPE');
+export const invalidAssignee = defineError('invalid', 'INVALID_ASSIGNEE');
+export const invalidTime = defineError('invalid', 'INVALID_TIME');
+export const ambiguousMachine = defineError('conflict', 'AMBIGUOUS_MACHINE');
+export const invalidWindow = defineError('invalid', 'INVALID_PLANNED_WINDOW');
+export const assignmentNotFound = defineError('not_found', 'ASSIGNMENT_NOT_FOUND');
