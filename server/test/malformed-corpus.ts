@@ -80,6 +80,7 @@ const TIME_ZONE = [
 const EMAIL = ['"not-an-email"', '"a@"', '"@b.example"', `"${'a'.repeat(300)}@example.com"`, '42', '[]'];
 const USERNAME = ['""', '" "', '"-leading"', '"a"', '"has space"', '"semi;colon"', ...REQUIRED_TEXT];
 const PASSWORD = ['"short"', '""', `"${'p'.repeat(257)}"`, ...REQUIRED_TEXT];
+const INSTANT = ['42', 'true', 'null', '[]', '{}', '""', '"yesterday"', '"2026-13-45T00:00:00Z"', LONG];
 const TOKEN = ['"short"', `"${'t'.repeat(201)}"`, ...REQUIRED_TEXT];
 
 export function targets({ adminId, siteId, missingId }: CorpusIds): Target[] {
@@ -200,6 +201,70 @@ export function targets({ adminId, siteId, missingId }: CorpusIds): Target[] {
       base: {},
       fields: {},
       required: [],
+    },
+    {
+      method: 'POST',
+      url: '/workorders/',
+      base: {
+        product_code: 'CORPUS-1',
+        lot_no: 'L1',
+        qty: 10,
+        planned_start: '2026-01-05T06:00:00Z',
+        planned_end: '2026-01-05T14:00:00Z',
+        site_id: siteId,
+      },
+      fields: {
+        product_code: ['""', '"has space"', `"${'p'.repeat(61)}"`, ...REQUIRED_TEXT],
+        lot_no: ['""', `"${'l'.repeat(61)}"`, ...REQUIRED_TEXT],
+        qty: ['0', '-1', '1.5', '"10"', 'true', 'null', ...HUGE_NUMBERS],
+        planned_start: INSTANT,
+        planned_end: [...INSTANT, '"2026-01-05T05:00:00Z"'],
+        site_id: ID,
+        line_id: ID.filter((value) => value !== 'null'),
+        stages: [
+          '[]',
+          '{}',
+          '"moulding"',
+          '[{}]',
+          '[{"stage_name":""}]',
+          `[${'{"stage_name":"s"},'.repeat(50)}{"stage_name":"s"}]`,
+        ],
+      },
+      required: ['product_code', 'lot_no', 'qty', 'planned_start', 'planned_end'],
+    },
+    {
+      method: 'POST',
+      url: `/stages/${missingId}/start`,
+      idPath: '/stages/ID/start',
+      strict: true,
+      base: {},
+      fields: { actual_start: INSTANT },
+      required: [],
+    },
+    {
+      method: 'POST',
+      url: `/stages/${missingId}/issue`,
+      idPath: '/stages/ID/issue',
+      base: { type: 'other', description: 'corpus' },
+      fields: {
+        type: ['""', `"${'t'.repeat(41)}"`, ...REQUIRED_TEXT],
+        description: ['""', '"   "', `"${'d'.repeat(4001)}"`, ...REQUIRED_TEXT],
+        machine_id: ID.filter((value) => value !== 'null'),
+      },
+      required: ['type', 'description'],
+    },
+    {
+      method: 'POST',
+      url: `/machines/${missingId}/readings`,
+      idPath: '/machines/ID/readings',
+      base: { reading_type: 'temperature', value: 21.5 },
+      fields: {
+        reading_type: ['""', '"Has Space"', '"1abc"', `"${'r'.repeat(41)}"`, ...REQUIRED_TEXT],
+        value: ['"21.5"', 'null', 'true', '[]', '{}', '1e400', '"NaN"'],
+        unit: ['42', '[]', `"${'u'.repeat(21)}"`],
+        timestamp: INSTANT,
+      },
+      required: ['reading_type', 'value'],
     },
     {
       method: 'POST',

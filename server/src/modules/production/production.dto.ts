@@ -8,7 +8,13 @@ export const ISSUE_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export type IssueStatus = (typeof ISSUE_STATUSES)[number];
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const instant = z.coerce.date({ error: 'an ISO 8601 date and time, e.g. 2026-03-01T06:30:00+01:00' });
+const INSTANT_HINT = 'an ISO 8601 date and time, e.g. 2026-03-01T06:30:00+01:00';
+/** An ISO 8601 instant; one without an offset is read as UTC (never as the server's local time). */
+const instant = z
+  .string({ error: INSTANT_HINT })
+  .max(40, INSTANT_HINT)
+  .pipe(z.iso.datetime({ offset: true, local: true, error: INSTANT_HINT }))
+  .transform((value) => new Date(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`));
 const productCode = z
   .string()
   .trim()
@@ -46,7 +52,7 @@ export const createWorkOrderInput = z
   .object({
     product_code: productCode,
     lot_no: z.string().trim().min(1, 'required').max(60),
-    qty: z.coerce.number().int('a whole number').positive('must be greater than 0').max(1_000_000_000),
+    qty: z.number().int('a whole number').positive('must be greater than 0').max(1_000_000_000),
     planned_start: instant,
     planned_end: instant,
     site_id: id.optional(),
@@ -55,10 +61,15 @@ export const createWorkOrderInput = z
     /** Stages to create instead of the product's route. */
     stages: z.array(plannedStageInput).min(1).max(50).optional(),
   })
-  .refine((wo) => wo.planned_start.getTime() < wo.planned_end.getTime(), {
-    message: 'must be after planned_start',
-    path: ['planned_end'],
-  });
+  .refine(
+    (wo) =>
+      !(wo.planned_start instanceof Date && wo.planned_end instanceof Date) ||
+      wo.planned_start < wo.planned_end,
+    {
+      message: 'must be after planned_start',
+      path: ['planned_end'],
+    },
+  );
 export type CreateWorkOrderInput = z.output<typeof createWorkOrderInput>;
 
 export const updateWorkOrderInput = z
@@ -173,7 +184,7 @@ export const assignInput = z.object({ user_id: id });
 
 const routeStepInput = z.object({
   stage_name: stageName,
-  weight: z.coerce.number().positive('must be greater than 0').max(1000).default(1),
+  weight: z.number().positive('must be greater than 0').max(1000).default(1),
 });
 
 export const saveRouteInput = z.object({
