@@ -26,7 +26,8 @@ import {
 import { createFileService, fileRoutes, registerFilesGraphql } from './modules/files/index.ts';
 import { createLocalFileStore } from './platform/storage/local-file-store.ts';
 import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
-import { createProductionModule } from './modules/production/index.ts';
+import { createQualityModule, type QualityPipeline } from './modules/quality/index.ts';
+import { createProductionModule, registerProductionGraphql } from './modules/production/index.ts';
 import {
   calendarRoutes,
   createCalendarService,
@@ -42,6 +43,7 @@ export function createModules(deps: {
   db: Database;
   secret: string;
   config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlDays' | 'filesDir'>;
+  pipeline: QualityPipeline;
 }) {
   const notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
   const identity = createIdentityModule({
@@ -70,6 +72,7 @@ export function createModules(deps: {
   const repairs = createRepairService({ db: deps.db, siteMembers: activeSiteMembers });
   const history = createHistoryService({ db: deps.db });
   const production = createProductionModule({ db: deps.db, notify: notifications.raise });
+  const quality = createQualityModule({ db: deps.db, pipeline: deps.pipeline });
   const files = createFileService({
     db: deps.db,
     store: createLocalFileStore(deps.config.filesDir),
@@ -95,6 +98,7 @@ export function createModules(deps: {
     historyRoutes(history),
     fileRoutes(files),
     production.routes,
+    quality.routes,
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
@@ -105,6 +109,7 @@ export function createModules(deps: {
       registerMaintenanceGraphql(builder, { downtimes, catalog, plant }, plantRefs);
       registerRepairGraphql(builder, { repairs, plant }, plantRefs);
       registerHistoryGraphql(builder, history);
+      registerProductionGraphql(builder, { ...production.services, plant }, plantRefs);
     },
     (builder) => registerKpiGraphql(builder, kpi),
     (builder) => registerFilesGraphql(builder, files),
@@ -120,7 +125,11 @@ export function createModules(deps: {
     repairs,
     history,
     production: production.services,
+    quality: quality.services,
+    live: quality.live,
     routes,
+    /** POST /ingest: registered by processes with the `ingest` role (with or without `api`). */
+    ingestRoutes: quality.ingestRoutes,
     graphql,
   };
 }

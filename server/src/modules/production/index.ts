@@ -8,6 +8,7 @@ import { createStageService } from './stage.service.ts';
 import { createWorkOrderService } from './work-order.service.ts';
 
 export type { ProductionServices } from './production.routes.ts';
+export { registerProductionGraphql } from './production.graphql.ts';
 export type { WorkOrderOutput, StageOutput, IssueOutput } from './production.dto.ts';
 
 /** Production tracking: work orders, routes, stages, assignments, issues, metrics, raw readings. */
