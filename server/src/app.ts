@@ -8,7 +8,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Config } from './config.ts';
+import type { Config, ProcessRole } from './config.ts';
+import { createQualityPipeline, type QualityPipeline } from './modules/quality/index.ts';
 import type { Database } from './platform/db/database.ts';
 import { createBuilder } from './platform/graphql/builder.ts';
 import { registerGraphql } from './platform/graphql/plugin.ts';
@@ -37,6 +38,10 @@ export interface AppDeps {
   secret: string;
   db: Database;
   log: Logger;
+  /** The ingest pipeline of this process (server.ts builds it for the roles asked); in-process when left out. */
+  pipeline?: QualityPipeline;
+  /** `api` serves everything; `ingest` alone serves POST /ingest (and health, metrics). Default both. */
+  roles?: readonly ProcessRole[];
 }
 
 export interface HomServer {
@@ -74,7 +79,15 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
     idle: deps.db.pool.idleCount,
     waiting: deps.db.pool.waitingCount,
   }));
-  const modules = createModules({ db: deps.db, secret: deps.secret, config: deps.config });
+  const roles = deps.roles ?? ['api', 'ingest'];
+  const ownPipeline = deps.pipeline
+    ? undefined
+    : createQualityPipeline({ db: deps.db, log: deps.log, roles });
+  const pipeline = deps.pipeline ?? ownPipeline;
+  if (!pipeline) throw new Error('unreachable: a pipeline is always there');
+  if (ownPipeline) app.addHook('onClose', () => ownPipeline.close());
+  const modules = createModules({ db: deps.db, secret: deps.secret, config: deps.config, pipeline });
+  const serveApi = roles.includes('api');
 
   registerErrorHandling(app);
   await registerBodyParsers(app);
@@ -124,9 +137,33 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
   await app.register(async (scope) => {
     scope.setValidatorCompiler(validatorCompiler);
     scope.setSerializerCompiler(serializerCompiler);
-    for (const routes of modules.routes) await scope.register(routes);
+    if (serveApi) for (const routes of modules.routes) await scope.register(routes);
+    if (roles.includes('ingest')) await scope.register(modules.ingestRoutes);
   });
 
+  if (serveApi) await registerApi(app, deps, modules);
+
+  return {
+    app,
+    modules,
+    routes,
+    drain: () => {
+      draining = true;
+    },
+  };
+}
+
+function usesZod(schema: object | undefined): boolean {
+  if (!schema) return false;
+  const parts = Object.values(schema as Record<string, unknown>);
+  const response = (schema as { response?: Record<string, unknown> }).response;
+  return [...parts, ...Object.values(response ?? {})].some(
+    (part) => typeof part === 'object' && part !== null && '_zod' in part,
+  );
+}
+
+/** GraphQL, the web app and live notifications: what only the `api` role serves. */
+async function registerApi(app: FastifyInstance, deps: AppDeps, modules: ReturnType<typeof createModules>) {
   const builder = createBuilder();
   for (const register of modules.graphql) register(builder);
   await registerGraphql(app, {
@@ -148,22 +185,4 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
     deps.log,
   );
   app.addHook('onClose', () => notifications.close());
-
-  return {
-    app,
-    modules,
-    routes,
-    drain: () => {
-      draining = true;
-    },
-  };
-}
-
-function usesZod(schema: object | undefined): boolean {
-  if (!schema) return false;
-  const parts = Object.values(schema as Record<string, unknown>);
-  const response = (schema as { response?: Record<string, unknown> }).response;
-  return [...parts, ...Object.values(response ?? {})].some(
-    (part) => typeof part === 'object' && part !== null && '_zod' in part,
-  );
 }

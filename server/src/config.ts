@@ -46,6 +46,8 @@ const envSchema = z.object({
   HOM_WEB_DIST: z.string().min(1).default('web/dist'),
   HOM_FILES_DIR: optionalString,
   HOM_DEMO: booleanFlag.default(false),
+  AMQP_URL: optionalString.pipe(z.url({ protocol: /^amqps?$/ }).optional()),
+  HOM_INGEST_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(64),
 });
 export type Env = z.output<typeof envSchema>;
 
@@ -108,6 +110,10 @@ export interface Config {
   filesDir: string;
   /** Fill a demo plant on first start (HOM_DEMO or `npm start -- --demo`); see docs/demo.md. */
   demo: boolean;
+  /** RabbitMQ for the ingest pipeline and live fan-out; in-process when unset (docs/ingest.md). */
+  amqpUrl: string | undefined;
+  /** Unacknowledged messages a worker holds at once. */
+  ingestPrefetch: number;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +157,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = readProcessEnv()): Config
     webDist: path.resolve(env.HOM_WEB_DIST),
     filesDir: path.resolve(env.HOM_FILES_DIR ?? path.join(env.HOM_DATA_DIR, 'files')),
     demo: env.HOM_DEMO,
+    amqpUrl: env.AMQP_URL,
+    ingestPrefetch: env.HOM_INGEST_PREFETCH,
   };
 }
 

@@ -5,6 +5,7 @@ import { seedDemo } from './demo/seed.ts';
 import { appUrlFrom, createDatabase, type Database } from './platform/db/database.ts';
 import { embeddedSecret, startEmbeddedPostgres, type EmbeddedPostgres } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { createQualityPipeline } from './modules/quality/index.ts';
 import type { Logger } from './platform/logger.ts';
 import { buildOpsApp } from './ops-app.ts';
 import { startWorker, type Worker } from './worker.ts';
@@ -36,18 +37,20 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
       log,
     );
 
+    const pipeline = createQualityPipeline({
+      db,
+      log,
+      amqpUrl: config.amqpUrl,
+      prefetch: config.ingestPrefetch,
+      roles: config.roles,
+    });
     let server: HomServer | undefined;
     let app: FastifyInstance;
-    if (config.roles.includes('api')) {
-      server = await buildApp({ config, secret, db, log });
+    if (config.roles.includes('api') || config.roles.includes('ingest')) {
+      server = await buildApp({ config, secret, db, log, pipeline, roles: config.roles });
       app = server.app;
-      const accounts = server.modules.identity.services.accounts;
-      if (config.bootstrapAdmin) await accounts.createAdmin(config.bootstrapAdmin, { onlyIfNone: true, log });
-      else if (!(await accounts.hasAdmin())) {
-        log.warn(
-          'no admin exists yet: run `npm run hom -- admin create` (works while HOM runs) or set HOM_ADMIN_USERNAME and HOM_ADMIN_PASSWORD',
-        );
-      }
+      // An ingest-only process serves POST /ingest, health and metrics; accounts are the API's business.
+      if (config.roles.includes('api')) await bootstrapAdmin(config, server, log);
     } else {
       app = await buildOpsApp({ db, log });
     }
@@ -69,6 +72,7 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
         await app.close();
         clearTimeout(cut);
         await worker?.stop();
+        await pipeline.close();
         await db.close();
         await embedded?.stop();
       },
@@ -86,4 +90,14 @@ async function fallbackSecret(config: Config, log: Logger): Promise<string> {
   );
   const { randomBytes } = await import('node:crypto');
   return randomBytes(48).toString('base64url');
+}
+
+async function bootstrapAdmin(config: Config, server: HomServer, log: Logger): Promise<void> {
+  const accounts = server.modules.identity.services.accounts;
+  if (config.bootstrapAdmin) await accounts.createAdmin(config.bootstrapAdmin, { onlyIfNone: true, log });
+  else if (!(await accounts.hasAdmin())) {
+    log.warn(
+      'no admin exists yet: run `npm run hom -- admin create` (works while HOM runs) or set HOM_ADMIN_USERNAME and HOM_ADMIN_PASSWORD',
+    );
+  }
 }

@@ -62,3 +62,11 @@ function isDatabaseUnavailable(error: object): boolean {
     /Connection terminated|timeout exceeded when trying to connect/.test(message)
   );
 }
+
+/** Worth retrying later: the database is away, overloaded, or the transaction lost a race. */
+export function isTransientDatabaseError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  if (isDatabaseUnavailable(error)) return true;
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' && (['40001', '40P01', '57014'].includes(code) || code.startsWith('53'));
+}
