@@ -9,6 +9,8 @@ export interface SiteTemplate {
   timeZone: string;
   /** [username stem, full name] of the people who work there. */
   people: readonly (readonly [string, string])[];
+  /** [username stem, full name] of the production planners, added after `people`. */
+  planners: readonly (readonly [string, string])[];
 }
 
 export const SITE_TEMPLATES: readonly SiteTemplate[] = [
@@ -30,6 +32,10 @@ export const SITE_TEMPLATES: readonly SiteTemplate[] = [
       ['ybraun', 'Yusuf Braun'],
       ['pzimmermann', 'Petra Zimmermann'],
     ],
+    planners: [
+      ['mfischer', 'Martina Fischer'],
+      ['jmeyer', 'Jan Meyer'],
+    ],
   },
   {
     code: 'KLG',
@@ -49,6 +55,10 @@ export const SITE_TEMPLATES: readonly SiteTemplate[] = [
       ['rnovikov', 'Роман Новиков'],
       ['ifedorova', 'Ирина Федорова'],
     ],
+    planners: [
+      ['ekozlova', 'Екатерина Козлова'],
+      ['pnikolaev', 'Павел Николаев'],
+    ],
   },
   {
     code: 'WRO',
@@ -64,6 +74,7 @@ export const SITE_TEMPLATES: readonly SiteTemplate[] = [
       ['mzielinski', 'Michał Zieliński'],
       ['kszymanska', 'Katarzyna Szymańska'],
     ],
+    planners: [['bmazur', 'Barbara Mazur']],
   },
 ];
 
@@ -73,7 +84,7 @@ export const LINE_KIND_ORDER: readonly LineKind[] = ['IM', 'ASM', 'CNC', 'PKG', 
 export const LINE_KINDS: Record<LineKind, { name: string; description: string }> = {
   IM: {
     name: 'Injection moulding',
-    description: 'Housings and covers, PP and PA6-GF30, two shifts plus weekend',
+    description: 'Housings and covers, PP and PA6-GF30, three shifts, seven days',
   },
   ASM: { name: 'Final assembly', description: 'Screwing, press-fit, leak test and end-of-line labelling' },
   CNC: { name: 'Machining', description: 'Turned and milled aluminium and steel parts' },
@@ -212,4 +223,81 @@ export const OTHER_STOPS: Readonly<
   NO_OPERATOR: { weight: 15, median: 20, sigma: 0.7, planned: false },
   WAITING: { weight: 10, median: 25, sigma: 0.6, planned: false },
   BREAK: { weight: 12, median: 30, sigma: 0.3, planned: true },
+};
+
+/** One step of a production route; `machine` is the prefix of the line's machine that does it, if any. */
+export interface RouteStepTemplate {
+  stage: string;
+  weight: number;
+  machine: string | null;
+}
+
+export interface ProductTemplate {
+  code: string;
+  /** What the planner writes in the work order's notes. */
+  name: string;
+  /** Pieces an hour, to size a lot to its planned window. */
+  perHour: number;
+  /** The product's own route, or null for the site's default route. */
+  route: readonly RouteStepTemplate[] | null;
+}
+
+/** "stage*weight@MACHINE > …": weight 1 and no machine when left out. */
+function parseRoute(text: string): RouteStepTemplate[] {
+  return text.split(' > ').map((step) => {
+    const [, stage, weight, machine] = /^(.+?)(?:\*(\d+(?:\.\d+)?))?(?:@([A-Z]+))?$/.exec(step.trim())!;
+    return { stage: stage!, weight: weight ? Number(weight) : 1, machine: machine ?? null };
+  });
+}
+
+/** Every site's default route, used by products without their own (the production module's built-in one, weighted). */
+export const DEFAULT_ROUTE = {
+  name: 'Standard route: moulding to packing',
+  steps: parseRoute('moulding*3@IMM > deburring > assembly*2 > testing@LKT > packing'),
+};
+
+/** code | name | pieces an hour | route (empty: the site's default route) */
+const PRODUCT_TABLE: Record<LineKind, readonly string[]> = {
+  IM: [
+    'HSG-4471-PA6|Pump housing, PA6-GF30 black|220|',
+    'CVR-2208-PP|Terminal box cover, PP grey|300|moulding*4@IMM > visual inspection > packing',
+    'IMP-0935-PPS|Impeller D93, PPS-GF40|180|',
+  ],
+  ASM: [
+    'PMP-A40-230|Circulation pump A40, 230 V|75|kitting > screwing*2@SCR > press-fit@PFS > leak test*2@LKT > labelling@LBL > packing',
+    'ACT-M25-24V|Zone valve actuator M25, 24 V|110|kitting > screwing*2@SCR > end-of-line test*2@LKT > labelling@LBL > packing',
+    'CTL-G3-EU|Pump controller G3, EU plug|90|kitting > screwing@SCR > press-fit@PFS > end-of-line test*2@LKT > packing',
+  ],
+  CNC: [
+    'SHF-3120-42C|Drive shaft D32, 42CrMo4|35|turning*3@LTH > milling*2@VMC > grinding*2@GRD > inspection@CMM > packing',
+    'FLG-0880-ALU|Flange DN80, EN AW-6082|45|turning*2@LTH > milling*3@VMC > deburring > inspection@CMM > packing',
+    'BSH-1625-CUZ|Bushing 16x25, CuZn39Pb3|120|turning*3@LTH > deburring > inspection@CMM > packing',
+  ],
+  PKG: [
+    'SET-A40-EXP|Export set A40 pump, 24 per carton|280|kitting > case packing*2@CSP > palletising@PAL > wrapping@WRP',
+    'SET-M25-SVC|Service kit M25 actuator|320|kitting*2 > case packing@CSP > palletising@PAL > wrapping@WRP',
+  ],
+  PRS: [
+    'BRK-2040-DC04|Mounting bracket 2040, DC04 1.5 mm|300|stamping*3@PRS > deburring > inspection > packing',
+    'PLT-0615-S235|Base plate 615, S235 3 mm|200|blanking@PRS > forming*2@PRS > deburring > inspection > packing',
+  ],
+  WLD: [
+    'FRM-1200-S235|Pump base frame 1200, S235|25|tacking@FXT > welding*3@WRB > grinding > inspection > painting*2',
+    'CON-W310-S355|Welded console 310, S355|40|tacking@FXT > welding*2@WRB > grinding > inspection > packing',
+  ],
+};
+
+function parseProduct(row: string): ProductTemplate {
+  const [code, name, perHour, route] = row.split('|') as [string, string, string, string];
+  return { code, name, perHour: Number(perHour), route: route ? parseRoute(route) : null };
+}
+
+/** Per line kind, the products its work orders make. */
+export const PRODUCTS: Record<LineKind, readonly ProductTemplate[]> = {
+  IM: PRODUCT_TABLE.IM.map(parseProduct),
+  ASM: PRODUCT_TABLE.ASM.map(parseProduct),
+  CNC: PRODUCT_TABLE.CNC.map(parseProduct),
+  PKG: PRODUCT_TABLE.PKG.map(parseProduct),
+  PRS: PRODUCT_TABLE.PRS.map(parseProduct),
+  WLD: PRODUCT_TABLE.WLD.map(parseProduct),
 };

@@ -73,7 +73,7 @@ export interface DemoMachine {
   template: MachineTemplate;
 }
 
-export type DemoRole = 'manager' | 'technician' | 'operator';
+export type DemoRole = 'manager' | 'technician' | 'operator' | 'planner';
 
 export interface DemoUser {
   key: number;
@@ -171,14 +171,25 @@ export function generatePlant(input: Partial<DemoOptions> = {}): DemoPlant {
   });
 
   const users: DemoUser[] = sites.flatMap((site) => {
-    const people = SITE_TEMPLATES[site.key % SITE_TEMPLATES.length]!.people;
-    return people.map(([stem, fullName], index) => ({
+    const { people, planners } = SITE_TEMPLATES[site.key % SITE_TEMPLATES.length]!;
+    const person = (stem: string, fullName: string, role: DemoRole): DemoUser => ({
       key: 0,
       siteKey: site.key,
       username: `demo.${stem}.${site.code.toLowerCase()}`,
       fullName,
-      role: (index === 0 ? 'manager' : index <= people.length / 2 ? 'technician' : 'operator') as DemoRole,
-    }));
+      role,
+    });
+    // The planners come after the site's other people, so adding them left everyone else's role alone.
+    return [
+      ...people.map(([stem, fullName], index) =>
+        person(
+          stem,
+          fullName,
+          index === 0 ? 'manager' : index <= people.length / 2 ? 'technician' : 'operator',
+        ),
+      ),
+      ...planners.map(([stem, fullName]) => person(stem, fullName, 'planner')),
+    ];
   });
   users.forEach((user, key) => (user.key = key));
 

@@ -11,6 +11,12 @@ export interface SeedCounts {
   repairs: number;
   repair_technicians: number;
   repair_parts: number;
+  production_routes: number;
+  route_steps: number;
+  work_orders: number;
+  work_order_stages: number;
+  stage_assignments: number;
+  production_issues: number;
 }
 
 /** Database ids of the plant's generated keys and of the catalog's codes. */

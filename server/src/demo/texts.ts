@@ -178,3 +178,86 @@ export const STOP_COMMENTS: Record<string, readonly string[]> = {
   HYD_LEAK: ['Oil on the floor', 'Oil dripping from the machine'],
   TOOL_DAMAGE: ['Bad parts, tool damaged', 'Tool broke'],
 };
+
+/** What operators write when they raise a production issue, and how it was settled; `{machine}` is the stage's machine. */
+export const ISSUE_TEXTS: Record<
+  'machine_breakdown' | 'material_shortage' | 'quality_problem' | 'tooling_problem' | 'other',
+  { descriptions: readonly string[]; resolutions: readonly string[] }
+> = {
+  machine_breakdown: {
+    descriptions: [
+      '{machine} stopped with an alarm, cannot restart',
+      '{machine}: hydraulic pressure drops, cycle aborted',
+      '{machine} makes a grinding noise, stopped it to be safe',
+      '{machine}: axis does not reach its position, fault on the panel',
+    ],
+    resolutions: [
+      'Maintenance reset the drive and replaced a sensor, running again',
+      'Technician fixed the fault, first parts checked OK',
+      'Worn part replaced by maintenance, order continued',
+    ],
+  },
+  material_shortage: {
+    descriptions: [
+      'Material for the next shift not at the line',
+      'Only half of the components delivered, the rest is missing',
+      'Wrong coil delivered, waiting for the right one',
+      'Cartons and labels missing for this lot',
+    ],
+    resolutions: [
+      'Warehouse delivered the rest of the material',
+      'Material taken from the buffer stock, order continued',
+      'Right batch delivered, line restarted',
+    ],
+  },
+  quality_problem: {
+    descriptions: [
+      'Sink marks on the parts, first-article check failed',
+      'Dimension out of tolerance on 3 of 10 parts',
+      'Leak test rejects more than 2 %',
+      'Burrs on the edges, customer spec says none',
+      'Scratches on the visible surface',
+    ],
+    resolutions: [
+      'Parameters adjusted, quality released the lot',
+      'Parts sorted, rejects scrapped, process corrected',
+      'Quality approved a deviation for this lot',
+    ],
+  },
+  tooling_problem: {
+    descriptions: [
+      'Insert worn on {machine}, parts at the upper limit',
+      'Mould cavity 2 blocked, running on one cavity',
+      'Cutting tool broke on {machine}',
+      'Fixture clamp does not close properly',
+    ],
+    resolutions: [
+      'Tool changed, first part approved',
+      'Toolroom repaired the insert, back to full output',
+      'Fixture adjusted and clamps replaced',
+    ],
+  },
+  other: {
+    descriptions: [
+      'Drawing revision unclear, asked engineering',
+      'Not enough operators for this stage on the late shift',
+      'Forklift out of order, finished parts pile up at the line',
+      'Work instructions missing for this product variant',
+    ],
+    resolutions: [
+      'Engineering confirmed the revision, continued',
+      'Operator moved over from another line',
+      'Handled by the shift leader',
+    ],
+  },
+};
+
+/** Remarks a planner sometimes adds to a work order after the product's name. */
+export const WORK_ORDER_REMARKS: readonly string[] = [
+  'Customer order, ship complete',
+  'Rush order: customer line down',
+  'Sample lot for the customer approval (PPAP)',
+  'Split lot: second half follows next week',
+  'Use material from the older batch first',
+  'Re-run of rejected quantity',
+];
