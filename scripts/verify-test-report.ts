@@ -19,6 +19,7 @@ const REQUIRED_SUITES = [
   'e2e/downtime-flow.test.ts',
   'e2e/repair-attachments.test.ts',
   'e2e/plant-csv.test.ts',
+  'e2e/production-flow.test.ts',
   'server/src/modules/identity/tests/auth.test.ts',
   'server/src/modules/identity/tests/site-isolation.test.ts',
   'server/test/lifecycle.test.ts',

@@ -10,6 +10,12 @@ import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { FloorPage } from '../features/floor/floor-page.tsx';
 import { MachinePage } from '../features/machines/machine-page.tsx';
 import { PlantPage } from '../features/plant/plant-page.tsx';
+import { IssueTypesPage } from '../features/production/issue-types-page.tsx';
+import { IssuesPage } from '../features/production/issues-page.tsx';
+import { MyStagesPage } from '../features/production/my-stages-page.tsx';
+import { ProductionBoardPage } from '../features/production/production-board-page.tsx';
+import { RoutesPage } from '../features/production/routes-page.tsx';
+import { WorkOrderPage } from '../features/production/work-order-page.tsx';
 import { RepairFormPage } from '../features/repairs/repair-form-page.tsx';
 import { RepairsPage } from '../features/repairs/repairs-page.tsx';
 import { SignInPage } from '../features/auth/sign-in-page.tsx';
@@ -112,6 +118,31 @@ const shellPages = [
   }),
   createRoute({
     getParentRoute: () => shellRoute,
+    path: 'production',
+    component: guarded('production:read', ProductionBoardPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'production/work-orders/$woId',
+    component: guarded('production:read', WorkOrderPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'production/routes',
+    component: guarded('workorder:plan', RoutesPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'production/issues',
+    component: guarded('issue:manage', IssuesPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'my-stages',
+    component: guarded('stage:work', MyStagesPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
     path: 'admin/reasons',
     component: guarded('catalog:manage', ReasonsPage),
   }),
@@ -124,6 +155,11 @@ const shellPages = [
     getParentRoute: () => shellRoute,
     path: 'admin/shift-calendars',
     component: guarded('catalog:manage', ShiftCalendarsPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'admin/issue-types',
+    component: guarded('catalog:manage', IssueTypesPage),
   }),
   createRoute({ getParentRoute: () => shellRoute, path: 'notifications', component: NotificationsPage }),
   createRoute({

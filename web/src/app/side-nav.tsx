@@ -2,7 +2,12 @@ import { Link } from '@tanstack/react-router';
 import {
   Bell,
   CalendarClock,
+  ChartGantt,
+  ClipboardCheck,
   ClipboardList,
+  MessageSquareWarning,
+  OctagonAlert,
+  Route,
   Gauge,
   ListTree,
   TabletSmartphone,
@@ -24,6 +29,8 @@ interface NavEntry {
   labelKey: string;
   icon: LucideIcon;
   permission?: Permission;
+  /** Active only on this very path, not on the pages below it. */
+  exact?: boolean;
 }
 
 const workEntries: NavEntry[] = [
@@ -31,6 +38,21 @@ const workEntries: NavEntry[] = [
   { to: '/floor', labelKey: 'nav.floor', icon: TabletSmartphone, permission: 'downtime:record' },
   { to: '/plant', labelKey: 'nav.plant', icon: ListTree, permission: 'plant:read' },
   { to: '/repairs', labelKey: 'nav.repairs', icon: Wrench, permission: 'plant:read' },
+  { to: '/my-stages', labelKey: 'nav.myStages', icon: ClipboardCheck, permission: 'stage:work' },
+  {
+    to: '/production',
+    labelKey: 'nav.production',
+    icon: ChartGantt,
+    permission: 'production:read',
+    exact: true,
+  },
+  {
+    to: '/production/issues',
+    labelKey: 'nav.productionIssues',
+    icon: MessageSquareWarning,
+    permission: 'issue:manage',
+  },
+  { to: '/production/routes', labelKey: 'nav.productionRoutes', icon: Route, permission: 'workorder:plan' },
   { to: '/notifications', labelKey: 'nav.notifications', icon: Bell },
 ];
 
@@ -51,6 +73,7 @@ const adminEntries: NavEntry[] = [
     icon: CalendarClock,
     permission: 'catalog:manage',
   },
+  { to: '/admin/issue-types', labelKey: 'nav.issueTypes', icon: OctagonAlert, permission: 'catalog:manage' },
   { to: '/admin/api-keys', labelKey: 'nav.apiKeys', icon: KeyRound, permission: 'apikey:manage' },
   { to: '/admin/audit', labelKey: 'nav.audit', icon: ScrollText, permission: 'audit:read' },
   { to: '/admin/settings', labelKey: 'nav.settings', icon: Settings, permission: 'settings:manage' },
@@ -63,7 +86,7 @@ function NavLink({ entry, onNavigate }: { entry: NavEntry; onNavigate?: () => vo
     <Link
       to={entry.to}
       onClick={onNavigate}
-      activeOptions={{ exact: entry.to === '/' }}
+      activeOptions={{ exact: entry.exact ?? entry.to === '/' }}
       className="flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800"
       activeProps={{
         className: 'bg-sky-100 text-sky-900 dark:bg-sky-900/50 dark:text-sky-100',

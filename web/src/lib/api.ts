@@ -17,6 +17,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly fieldProblems: FieldProblem[];
   readonly retryAfterSeconds: number | null;
+  /** Machine-readable facts about a refusal (e.g. a state machine's current state and allowed moves). */
+  readonly details: Record<string, unknown> | null;
 
   constructor(
     status: number,
@@ -24,6 +26,7 @@ export class ApiError extends Error {
     code: string,
     fieldProblems: FieldProblem[],
     retryAfter: number | null,
+    details: Record<string, unknown> | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -31,6 +34,7 @@ export class ApiError extends Error {
     this.code = code;
     this.fieldProblems = fieldProblems;
     this.retryAfterSeconds = retryAfter;
+    this.details = details;
   }
 }
 
@@ -62,7 +66,12 @@ function buildUrl(path: string, query?: Record<string, QueryValue>): string {
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
-  let body: { message?: string; error_code?: string; errors?: FieldProblem[] } = {};
+  let body: {
+    message?: string;
+    error_code?: string;
+    errors?: FieldProblem[];
+    details?: Record<string, unknown>;
+  } = {};
   try {
     body = await response.json();
   } catch {
@@ -76,6 +85,7 @@ async function toApiError(response: Response): Promise<ApiError> {
     body.error_code ?? 'HTTP_ERROR',
     body.errors ?? [],
     retryAfter !== null && Number.isFinite(retryAfter) ? retryAfter : null,
+    body.details ?? null,
   );
 }
 
@@ -120,8 +130,8 @@ async function parse<T>(response: Response): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-/** Call the HOM API. On 401 it renews the session once and retries; if that fails, the session is over. */
-export async function apiRequest<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+/** The successful answer of a call; on 401 it renews the session once and retries, else the session is over. */
+async function apiResponse(method: Method, path: string, options: RequestOptions): Promise<Response> {
   if (!options.anonymous && !getAccessToken() && getRefreshToken()) await refreshSession();
   let response = await send(method, path, options);
   if (response.status === 401 && !options.anonymous) {
@@ -136,7 +146,29 @@ export async function apiRequest<T>(method: Method, path: string, options: Reque
     }
   }
   if (!response.ok) throw await toApiError(response);
-  return parse<T>(response);
+  return response;
+}
+
+/** Call the HOM API. On 401 it renews the session once and retries; if that fails, the session is over. */
+export async function apiRequest<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  return parse<T>(await apiResponse(method, path, options));
+}
+
+export interface CursorPage<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** A list whose body is a plain array and whose next page's cursor comes in the X-Next-Cursor header. */
+export async function apiCursorPage<T>(
+  path: string,
+  query?: Record<string, QueryValue>,
+): Promise<CursorPage<T>> {
+  const response = await apiResponse('GET', path, { query });
+  return {
+    items: (await parse<T[]>(response)) ?? [],
+    next_cursor: response.headers.get('X-Next-Cursor') || null,
+  };
 }
 
 export const api = {
@@ -144,6 +176,7 @@ export const api = {
   post: <T>(path: string, body?: unknown) => apiRequest<T>('POST', path, { body }),
   patch: <T>(path: string, body: unknown) => apiRequest<T>('PATCH', path, { body }),
   put: <T>(path: string, body: unknown) => apiRequest<T>('PUT', path, { body }),
+  delete: (path: string) => apiRequest<void>('DELETE', path),
 };
 
 /**

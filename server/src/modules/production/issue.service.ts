@@ -31,7 +31,7 @@ import { checkIssueTransition } from './production.rules.ts';
 import * as issues from './issue.repository.ts';
 import * as orders from './work-order.repository.ts';
 import { lockActionableStage } from './stage.service.ts';
-import { stageOrThrow } from './work-order.service.ts';
+import { visibleStage } from './work-order.service.ts';
 
 export type Notify = (tx: Tx, input: RaiseNotificationInput) => Promise<number>;
 
@@ -143,11 +143,7 @@ export function createIssueService(deps: {
     ofStage: (request: RequestContext, stageId: number) => {
       const ctx = requirePermission(request, 'production:read');
       return db.transaction(scopeOf(ctx), async (tx) => {
-        const stage = await stageOrThrow(tx, stageId);
-        const own = ownStagesOnly(ctx);
-        if (own !== undefined && !stage.assignees.some((a) => a.user_id === own)) {
-          throw issueNotFound(`No stage ${stageId} assigned to you`);
-        }
+        await visibleStage(tx, ctx, stageId);
         return issues.listIssues(tx, { work_order_stage_id: stageId, limit: 500 });
       });
     },

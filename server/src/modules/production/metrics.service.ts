@@ -2,12 +2,12 @@ import { DateTime } from 'luxon';
 import { requireSite, scopeOf, type RequestContext } from '../../platform/auth/actor.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { MAX_METRICS_DAYS } from './production.constants.ts';
-import { requireReader } from './production.access.ts';
+import { ownStagesOnly, requireReader } from './production.access.ts';
 import type { ProductionMetricsInput, ProductionMetricsOutput, StageStatus } from './production.dto.ts';
 import { invalidWindow } from './production.errors.ts';
 import { metricsOf, summarise } from './production.rules.ts';
 import * as orders from './work-order.repository.ts';
-import { stageOrThrow, workOrderOrThrow } from './work-order.service.ts';
+import { visibleStage, workOrderOrThrow } from './work-order.service.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -23,7 +23,7 @@ export function createProductionMetricsService(deps: {
       const ctx = requireReader(request);
       return db.transaction(scopeOf(ctx), async (tx) => {
         const order = await workOrderOrThrow(tx, id);
-        const stages = await orders.stagesOfWorkOrder(tx, id);
+        const stages = await orders.stagesOfWorkOrder(tx, id, ownStagesOnly(ctx));
         const own = order.status === 'done' ? order : { ...order, actual_end: null };
         return {
           work_order_id: id,
@@ -41,7 +41,7 @@ export function createProductionMetricsService(deps: {
     stage: (request: RequestContext, id: number) => {
       const ctx = requireReader(request);
       return db.transaction(scopeOf(ctx), async (tx) => {
-        const stage = await stageOrThrow(tx, id);
+        const stage = await visibleStage(tx, ctx, id);
         return {
           stage_id: id,
           work_order_id: stage.work_order_id,

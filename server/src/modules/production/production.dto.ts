@@ -184,7 +184,7 @@ export const assignInput = z.object({ user_id: id });
 
 const routeStepInput = z.object({
   stage_name: stageName,
-  weight: z.number().positive('must be greater than 0').max(1000).default(1),
+  weight: z.number().min(0.01, 'at least 0.01').max(1000).default(1),
 });
 
 export const saveRouteInput = z.object({

@@ -53,6 +53,9 @@ export interface TimeWindow {
 const MINUTE_MS = 60_000;
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
+/** The unrounded durations behind each answer of metricsOf, so sums are not sums of rounded figures. */
+const rawMinutes = new WeakMap<Metrics, { planned: number; actual: number }>();
+
 /**
  * Delay, efficiency and on-time of one work order or stage (docs/kpis.md):
  * delay = actual − planned duration (minutes); efficiency % = planned ÷ actual × 100; on time = delay ≤ 0.
@@ -79,9 +82,10 @@ export function metricsOf(window: TimeWindow): Metrics {
   const delay = actual - planned;
   result.delay_minutes = round2(delay);
   result.on_time = delay <= 0;
-  if (actual <= 0) return { ...result, reason: 'zero_actual_duration' };
-  result.efficiency_pct = round2((planned / actual) * 100);
-  return result;
+  const measured = actual <= 0 ? { ...result, reason: 'zero_actual_duration' } : result;
+  if (actual > 0) measured.efficiency_pct = round2((planned / actual) * 100);
+  rawMinutes.set(measured, { planned, actual });
+  return measured;
 }
 
 export interface MetricsSummary {
@@ -95,15 +99,19 @@ export interface MetricsSummary {
 
 /**
  * Sums finished items: on-time % = on-time items ÷ finished items with both windows; average delay over
- * the same items; efficiency % = Σ planned ÷ Σ actual × 100 (duration-weighted, so long orders weigh more).
+ * the same items; efficiency % = Σ planned ÷ Σ actual × 100 over those with a measurable actual duration
+ * (duration-weighted, so long orders weigh more). Sums use the unrounded durations.
  */
 export function summarise(items: readonly Metrics[]): MetricsSummary {
   const finished = items.filter((m) => m.actual_minutes !== null);
   const judged = finished.filter((m) => m.on_time !== null);
   const onTime = judged.filter((m) => m.on_time).length;
-  const plannedSum = judged.reduce((sum, m) => sum + (m.planned_minutes ?? 0), 0);
-  const actualSum = judged.reduce((sum, m) => sum + (m.actual_minutes ?? 0), 0);
-  const delaySum = judged.reduce((sum, m) => sum + (m.delay_minutes ?? 0), 0);
+  const raw = (m: Metrics) =>
+    rawMinutes.get(m) ?? { planned: m.planned_minutes ?? 0, actual: m.actual_minutes ?? 0 };
+  const measurable = judged.filter((m) => raw(m).actual > 0);
+  const plannedSum = measurable.reduce((sum, m) => sum + raw(m).planned, 0);
+  const actualSum = measurable.reduce((sum, m) => sum + raw(m).actual, 0);
+  const delaySum = judged.reduce((sum, m) => sum + (raw(m).actual - raw(m).planned), 0);
   return {
     finished: finished.length,
     with_windows: judged.length,

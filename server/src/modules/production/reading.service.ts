@@ -7,7 +7,8 @@ import {
 import type { Database, Tx } from '../../platform/db/database.ts';
 import { pastOrNow } from './production.access.ts';
 import type { ReadingFilter, ReadingInput, ReadingOutput } from './production.dto.ts';
-import { ambiguousMachine, unknownMachine } from './production.errors.ts';
+import { machineNotFound } from '../plant/index.ts';
+import { ambiguousMachine } from './production.errors.ts';
 import * as readings from './reading.repository.ts';
 import * as orders from './work-order.repository.ts';
 
@@ -22,7 +23,7 @@ async function resolveMachine(tx: Tx, ref: string): Promise<{ id: number; site_i
     throw ambiguousMachine(`Several of your sites have a machine ${ref}; use its numeric id`);
   }
   const [machine] = byCode;
-  if (!machine) throw unknownMachine(`No machine with id or code ${ref}`);
+  if (!machine) throw machineNotFound(`No machine with id or code ${ref} on your sites`);
   return machine;
 }
 

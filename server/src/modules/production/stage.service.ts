@@ -19,7 +19,7 @@ import {
 } from './production.errors.ts';
 import { nextStageStatus, type StageAction } from './production.rules.ts';
 import * as orders from './work-order.repository.ts';
-import { stageOrThrow } from './work-order.service.ts';
+import { stageOrThrow, visibleStage } from './work-order.service.ts';
 
 /** Locks a stage the caller may act on: planners any, workers only their own (else STAGE_NOT_ASSIGNED). */
 export async function lockActionableStage(tx: Tx, ctx: AuthedContext, stageId: number) {
@@ -100,7 +100,7 @@ export function createStageService(deps: { db: Pick<Database, 'transaction'>; no
 
     assignees: (request: RequestContext, stageId: number) => {
       const ctx = requirePermission(request, 'production:read');
-      return db.transaction(scopeOf(ctx), async (tx) => (await stageOrThrow(tx, stageId)).assignees);
+      return db.transaction(scopeOf(ctx), async (tx) => (await visibleStage(tx, ctx, stageId)).assignees);
     },
 
     /** Assigns a person who can work stages and belongs to the stage's site; assigning twice is a no-op. */

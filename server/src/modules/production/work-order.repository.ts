@@ -251,14 +251,31 @@ export async function updateStageRow(
   await tx.updateTable('work_order_stages').set(changes).where('id', '=', id).execute();
 }
 
-/** Shifts the planned windows of an order's stages by the same amount as the order's start moved. */
-export async function shiftStageWindows(tx: Tx, workOrderId: number, byMs: number): Promise<void> {
-  if (byMs === 0) return;
-  const interval = `${byMs / 1000} seconds`;
+/**
+ * Maps the planned windows of an order's stages from its old window onto its new one, linearly: a stage
+ * that took the first quarter of the old window takes the first quarter of the new one.
+ */
+export async function rescaleStageWindows(
+  tx: Tx,
+  workOrderId: number,
+  from: { start: Date; end: Date },
+  to: { start: Date; end: Date },
+): Promise<void> {
+  const ratio = (to.end.getTime() - to.start.getTime()) / (from.end.getTime() - from.start.getTime());
   await sql`update work_order_stages set
-      planned_start = planned_start + ${interval}::interval,
-      planned_end = planned_end + ${interval}::interval
+      planned_start = ${to.start}::timestamptz + (planned_start - ${from.start}::timestamptz) * ${ratio}::float8,
+      planned_end = ${to.start}::timestamptz + (planned_end - ${from.start}::timestamptz) * ${ratio}::float8
     where work_order_id = ${workOrderId}`.execute(tx);
+}
+
+export async function issueCountOfWorkOrder(tx: Tx, workOrderId: number): Promise<number> {
+  const row = await tx
+    .selectFrom('production_issues as i')
+    .innerJoin('work_order_stages as s', 's.id', 'i.work_order_stage_id')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('s.work_order_id', '=', workOrderId)
+    .executeTakeFirstOrThrow();
+  return row.n;
 }
 
 export async function startedStageCount(tx: Tx, workOrderId: number): Promise<number> {

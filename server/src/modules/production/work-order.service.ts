@@ -43,6 +43,16 @@ export async function stageOrThrow(tx: Tx, id: number): Promise<StageOutput> {
   return found;
 }
 
+/** A stage the caller may see: a worker only their own (others are "not found", as in their lists). */
+export async function visibleStage(tx: Tx, ctx: AuthedContext, id: number): Promise<StageOutput> {
+  const stage = await stageOrThrow(tx, id);
+  const own = ownStagesOnly(ctx);
+  if (own !== undefined && !stage.assignees.some((a) => a.user_id === own)) {
+    throw stageNotFound(`No work order stage with id ${id} assigned to you`);
+  }
+  return stage;
+}
+
 /** Which site a new order goes to: the one named, the line's, or the caller's only site. */
 function siteOfNewOrder(
   ctx: AuthedContext,
@@ -151,12 +161,30 @@ export function createWorkOrderService(deps: { db: Pick<Database, 'transaction'>
             input.planned_start,
             input.planned_end,
           );
-          stages = input.stages.map((stage, index) => ({
-            stage_name: stage.stage_name,
-            planned_start: stage.planned_start ?? spread[index]?.planned_start ?? null,
-            planned_end: stage.planned_end ?? spread[index]?.planned_end ?? null,
-            machine_id: stage.machine_id ?? null,
-          }));
+          stages = input.stages.map((stage, index) => {
+            const spreadStart = spread[index]?.planned_start ?? input.planned_start;
+            const spreadEnd = spread[index]?.planned_end ?? input.planned_end;
+            // A stage given one end of its window takes the other from the spread; one that then runs
+            // backwards is refused with the field named.
+            const start = stage.planned_start ?? spreadStart;
+            const end = stage.planned_end ?? spreadEnd;
+            if (end < start) {
+              throw invalidWindow(
+                `Stage ${index + 1} (${stage.stage_name}) would end before it starts: give both ends of its window`,
+                {
+                  errors: [
+                    { field: `stages.${index}.planned_end`, message: 'must not be before planned_start' },
+                  ],
+                },
+              );
+            }
+            return {
+              stage_name: stage.stage_name,
+              planned_start: start,
+              planned_end: end,
+              machine_id: stage.machine_id ?? null,
+            };
+          });
         } else {
           const route = await routes.routeFor(tx, siteId, input.product_code);
           stages = spreadWindows(route?.steps ?? BUILT_IN_ROUTE, input.planned_start, input.planned_end).map(
@@ -175,7 +203,7 @@ export function createWorkOrderService(deps: { db: Pick<Database, 'transaction'>
         return created;
       }),
 
-    /** Edits the order; moving its planned start moves the stages' planned windows with it. */
+    /** Edits the order; a new planned window maps the stages' planned windows onto it proportionally. */
     update: (request: RequestContext, id: number, input: UpdateWorkOrderInput) =>
       plan(request, async (tx, ctx) => {
         const locked = await orders.lockWorkOrder(tx, id);
@@ -206,11 +234,12 @@ export function createWorkOrderService(deps: { db: Pick<Database, 'transaction'>
           );
         }
         await orders.updateWorkOrderRow(tx, id, input);
-        if (input.planned_start) {
-          await orders.shiftStageWindows(
+        if (input.planned_start || input.planned_end) {
+          await orders.rescaleStageWindows(
             tx,
             id,
-            input.planned_start.getTime() - locked.planned_start.getTime(),
+            { start: locked.planned_start, end: locked.planned_end },
+            { start, end },
           );
         }
         const after = await workOrderOrThrow(tx, id);
@@ -236,6 +265,12 @@ export function createWorkOrderService(deps: { db: Pick<Database, 'transaction'>
             `Work order ${id} cannot be deleted: ${started} of its stages have started; it stays in the history`,
           );
         }
+        const raised = await orders.issueCountOfWorkOrder(tx, id);
+        if (raised > 0) {
+          throw workOrderStarted(
+            `Work order ${id} cannot be deleted: ${raised} issue(s) were reported on it; they stay in the history`,
+          );
+        }
         const before = await workOrderOrThrow(tx, id);
         await orders.deleteWorkOrderRow(tx, id);
         await recordChange(tx, ctx, {
@@ -255,14 +290,7 @@ export function createWorkOrderService(deps: { db: Pick<Database, 'transaction'>
       }),
 
     stage: (request: RequestContext, stageId: number) =>
-      read(request, async (tx, ctx) => {
-        const stage = await stageOrThrow(tx, stageId);
-        const own = ownStagesOnly(ctx);
-        if (own !== undefined && !stage.assignees.some((a) => a.user_id === own)) {
-          throw stageNotFound(`No work order stage with id ${stageId} assigned to you`);
-        }
-        return stage;
-      }),
+      read(request, (tx, ctx) => visibleStage(tx, ctx, stageId)),
 
     updateStage: (request: RequestContext, stageId: number, input: UpdateStageInput) =>
       plan(request, async (tx, ctx) => {

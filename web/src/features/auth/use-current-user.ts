@@ -12,7 +12,11 @@ export type Permission =
   | 'plant:manage'
   | 'downtime:record'
   | 'repair:write'
-  | 'catalog:manage';
+  | 'catalog:manage'
+  | 'production:read'
+  | 'workorder:plan'
+  | 'stage:work'
+  | 'issue:manage';
 
 export function useCurrentUser() {
   return useQuery({ queryKey: currentUserKey, queryFn: fetchCurrentUser, staleTime: 60_000 });

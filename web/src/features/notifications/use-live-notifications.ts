@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createClient, type Client } from 'graphql-ws';
 import { useEffect } from 'react';
 import { getAccessToken, onAccessTokenChange } from '../../lib/session-tokens.ts';
+import { productionKeys } from '../production/production-api.ts';
 import { notificationKeys } from './notifications-api.ts';
 
 const NOTIFICATION_ADDED = 'subscription { notificationAdded { id kind title body link createdAt } }';
@@ -13,7 +14,8 @@ function graphqlSocketUrl(): string {
 
 /**
  * Listens for new notifications over GraphQL (graphql-ws) and refreshes the notification queries
- * (bell count, list). When the access token changes, the socket is reopened with the new one.
+ * (bell count, list) and the production ones (issues inbox, board, work order). When the access
+ * token changes, the socket is reopened with the new one.
  */
 export function useLiveNotifications(): void {
   const queryClient = useQueryClient();
@@ -37,7 +39,11 @@ export function useLiveNotifications(): void {
       unsubscribe = client.subscribe(
         { query: NOTIFICATION_ADDED },
         {
-          next: () => void queryClient.invalidateQueries({ queryKey: notificationKeys.all }),
+          next: () => {
+            void queryClient.invalidateQueries({ queryKey: notificationKeys.all });
+            // a production issue was raised or moved: the board, the inbox and the work order refresh
+            void queryClient.invalidateQueries({ queryKey: productionKeys.all });
+          },
           error: () => undefined,
           complete: () => undefined,
         },
