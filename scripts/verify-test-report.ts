@@ -20,8 +20,11 @@ const REQUIRED_SUITES = [
   'e2e/repair-attachments.test.ts',
   'e2e/plant-csv.test.ts',
   'e2e/production-flow.test.ts',
+  'e2e/quality-dashboard.test.ts',
   'server/src/modules/identity/tests/auth.test.ts',
   'server/src/modules/identity/tests/site-isolation.test.ts',
+  'server/src/modules/quality/tests/amqp-pipeline.test.ts',
+  'server/src/modules/quality/tests/ingest-fault.test.ts',
   'server/test/lifecycle.test.ts',
   'server/test/malformed-requests.test.ts',
 ];

@@ -43,8 +43,9 @@ create table test_results (
 ) partition by range (measured_at);
 alter sequence test_results_id_seq owned by test_results.id;
 
--- The idempotency key: the same result sent twice is stored once.
-create unique index test_results_dedup_key on test_results (machine_id, test_step, barcode, measured_at);
+-- The idempotency key: the same result sent twice is stored once. Its column order also serves
+-- "the latest results of a machine and step" (alert checks, control charts).
+create unique index test_results_dedup_key on test_results (machine_id, test_step, measured_at, barcode);
 create index test_results_site_time_idx on test_results (site_id, measured_at desc, id desc);
 create index test_results_machine_time_idx on test_results (machine_id, measured_at desc);
 create index test_results_barcode_idx on test_results (barcode, measured_at);
@@ -63,6 +64,9 @@ begin
       execute format(
         'create table %I partition of test_results for values from (%L) to (%L)',
         name, month_start, month_start + interval '1 month');
+      -- Reads and writes go through test_results and its policy; the partition itself admits nobody.
+      execute format('alter table %I enable row level security', name);
+      execute format('alter table %I force row level security', name);
     exception when duplicate_table then
       null; -- another process made it first
     end;

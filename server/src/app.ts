@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Gauge } from 'prom-client';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -9,7 +11,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config, ProcessRole } from './config.ts';
-import { createQualityPipeline, type QualityPipeline } from './modules/quality/index.ts';
+import { attachQualityAlerts, createQualityPipeline, type QualityPipeline } from './modules/quality/index.ts';
 import type { Database } from './platform/db/database.ts';
 import { createBuilder } from './platform/graphql/builder.ts';
 import { registerGraphql } from './platform/graphql/plugin.ts';
@@ -85,9 +87,30 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
     : createQualityPipeline({ db: deps.db, log: deps.log, roles });
   const pipeline = deps.pipeline ?? ownPipeline;
   if (!pipeline) throw new Error('unreachable: a pipeline is always there');
-  if (ownPipeline) app.addHook('onClose', () => ownPipeline.close());
+  if (ownPipeline) {
+    const alerts = attachQualityAlerts(ownPipeline, { db: deps.db, log: deps.log });
+    app.addHook('onClose', async () => {
+      await ownPipeline.close();
+      await alerts.idle();
+    });
+  }
   const modules = createModules({ db: deps.db, secret: deps.secret, config: deps.config, pipeline });
   const serveApi = roles.includes('api');
+
+  // One WebSocket server for GET /ws/live and GraphQL subscriptions: Mercurius registers
+  // @fastify/websocket only when none is there, and routes see it only when it is registered here.
+  // Before the hooks: its onRequest marks upgrades, so an upgrade refused by a later hook is cut.
+  if (serveApi) {
+    await app.register(fastifyWebsocket, { options: { maxPayload: 1_048_576 }, preClose: closeWebSockets });
+    new Gauge({
+      name: 'hom_live_clients',
+      help: 'Clients receiving live test results on GET /ws/live',
+      registers: [metrics.registry],
+      collect() {
+        this.set(modules.liveClients());
+      },
+    });
+  }
 
   registerErrorHandling(app);
   await registerBodyParsers(app);
@@ -151,6 +174,17 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
       draining = true;
     },
   };
+}
+
+/** On close every WebSocket hears 1001 (going away) and may reconnect to another process. */
+function closeWebSockets(this: FastifyInstance, done: () => void): void {
+  for (const client of this.websocketServer.clients) {
+    client.close(1001, 'server shutting down');
+    // One that does not answer the close (stalled, gone) must not hold up the shutdown.
+    setTimeout(() => client.terminate(), 1_000).unref();
+  }
+  this.websocketServer.close();
+  done();
 }
 
 function usesZod(schema: object | undefined): boolean {

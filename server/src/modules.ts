@@ -72,7 +72,11 @@ export function createModules(deps: {
   const repairs = createRepairService({ db: deps.db, siteMembers: activeSiteMembers });
   const history = createHistoryService({ db: deps.db });
   const production = createProductionModule({ db: deps.db, notify: notifications.raise });
-  const quality = createQualityModule({ db: deps.db, pipeline: deps.pipeline });
+  const quality = createQualityModule({
+    db: deps.db,
+    pipeline: deps.pipeline,
+    authenticate: identity.authenticate,
+  });
   const files = createFileService({
     db: deps.db,
     store: createLocalFileStore(deps.config.filesDir),
@@ -99,6 +103,9 @@ export function createModules(deps: {
     fileRoutes(files),
     production.routes,
     quality.routes,
+    quality.analyticsRoutes,
+    quality.limitRoutes,
+    quality.liveRoutes,
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
@@ -113,6 +120,8 @@ export function createModules(deps: {
     },
     (builder) => registerKpiGraphql(builder, kpi),
     (builder) => registerFilesGraphql(builder, files),
+    quality.registerLimitGraphql,
+    quality.registerGraphql,
   ];
   return {
     identity,
@@ -127,6 +136,8 @@ export function createModules(deps: {
     production: production.services,
     quality: quality.services,
     live: quality.live,
+    /** Clients connected to GET /ws/live now (the hom_live_clients gauge). */
+    liveClients: quality.liveClients,
     routes,
     /** POST /ingest: registered by processes with the `ingest` role (with or without `api`). */
     ingestRoutes: quality.ingestRoutes,

@@ -5,7 +5,7 @@ import { seedDemo } from './demo/seed.ts';
 import { appUrlFrom, createDatabase, type Database } from './platform/db/database.ts';
 import { embeddedSecret, startEmbeddedPostgres, type EmbeddedPostgres } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
-import { createQualityPipeline } from './modules/quality/index.ts';
+import { attachQualityAlerts, createQualityPipeline } from './modules/quality/index.ts';
 import type { Logger } from './platform/logger.ts';
 import { buildOpsApp } from './ops-app.ts';
 import { startWorker, type Worker } from './worker.ts';
@@ -44,6 +44,7 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
       prefetch: config.ingestPrefetch,
       roles: config.roles,
     });
+    const alerts = attachQualityAlerts(pipeline, { db, log });
     let server: HomServer | undefined;
     let app: FastifyInstance;
     if (config.roles.includes('api') || config.roles.includes('ingest')) {
@@ -73,6 +74,7 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
         clearTimeout(cut);
         await worker?.stop();
         await pipeline.close();
+        await alerts.idle();
         await db.close();
         await embedded?.stop();
       },

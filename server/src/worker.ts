@@ -1,6 +1,7 @@
 import { SYSTEM_SCOPE, type Database } from './platform/db/database.ts';
 import type { Logger } from './platform/logger.ts';
 import { pruneAttempts } from './modules/identity/index.ts';
+import { ensureResultPartitionsAhead } from './modules/quality/index.ts';
 
 export interface Worker {
   stop(): Promise<void>;
@@ -8,7 +9,10 @@ export interface Worker {
 
 const HOUR = 3_600_000;
 
-/** Background work of the `worker` role: housekeeping now; pg-boss queues as modules need them. */
+/**
+ * Background work of the `worker` role, hourly: old sign-in attempts pruned, test-result partitions
+ * created months ahead (ingest also creates a missing one on demand).
+ */
 export function startWorker(deps: { db: Database; log: Logger }): Worker {
   const log = deps.log.child({ role: 'worker' });
   let running: Promise<void> = Promise.resolve();
@@ -16,6 +20,8 @@ export function startWorker(deps: { db: Database; log: Logger }): Worker {
     running = deps.db
       .transaction(SYSTEM_SCOPE, (tx) => pruneAttempts(tx))
       .then(() => log.debug('pruned old sign-in attempts'))
+      .then(() => ensureResultPartitionsAhead(deps.db))
+      .then((partitions) => log.debug({ partitions }, 'test-result partitions ready ahead'))
       .catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
   };
   tick();

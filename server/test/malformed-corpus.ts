@@ -5,7 +5,7 @@
 export interface MalformedCase {
   category: string;
   name: string;
-  method: 'POST' | 'PATCH';
+  method: 'POST' | 'PATCH' | 'PUT';
   url: string;
   payload?: string | Buffer;
   /** Defaults to application/json when there is a payload; null sends no Content-Type at all. */
@@ -18,7 +18,7 @@ export interface MalformedCase {
 
 /** One write endpoint: a body that is valid but for the field under test, and wrong values per field (raw JSON). */
 export interface Target {
-  method: 'POST' | 'PATCH';
+  method: 'POST' | 'PATCH' | 'PUT';
   url: string;
   anonymous?: boolean;
   base: Record<string, unknown>;
@@ -28,6 +28,8 @@ export interface Target {
   /** The route has a `:id` parameter: `url` with the id replaced by `ID`. */
   idPath?: string;
   strict?: boolean;
+  /** The route's own body limit, when it differs from the server's 1 MiB. */
+  bodyLimitBytes?: number;
 }
 
 export interface CorpusIds {
@@ -268,6 +270,62 @@ export function targets({ adminId, siteId, missingId }: CorpusIds): Target[] {
     },
     {
       method: 'POST',
+      url: '/ingest',
+      bodyLimitBytes: 16 * 1024 * 1024,
+      base: {
+        barcode: 'SN-CORPUS',
+        machine_id: 'NO-SUCH-MACHINE',
+        product_id: 'PROD-A',
+        test_step: 'voltage_test',
+        measured_value: 85.5,
+        timestamp: '2026-10-27T10:00:00',
+      },
+      fields: {
+        barcode: ['""', '"has space"', `"${'b'.repeat(101)}"`, '"\\u0000"', ...REQUIRED_TEXT],
+        machine_id: ['""', '"-x"', `"${'m'.repeat(61)}"`, ...REQUIRED_TEXT],
+        product_id: ['""', '"has space"', ...REQUIRED_TEXT],
+        test_step: ['""', `"${'s'.repeat(81)}"`, ...REQUIRED_TEXT],
+        measured_value: ['"85.5"', 'null', 'true', '[]', '{}', '1e400', '-1e400', '"NaN"'],
+        timestamp: [...INSTANT, '"2023-10-27"', '"10:00:00"', '"2023-10-27T25:00:00"'],
+        unit: ['42', '[]', '{}', `"${'u'.repeat(21)}"`],
+      },
+      required: ['barcode', 'machine_id', 'product_id', 'test_step', 'measured_value', 'timestamp'],
+    },
+    {
+      method: 'POST',
+      url: '/quality/limits',
+      base: {
+        site_id: siteId,
+        product_id: 'CORPUS-P',
+        test_step: 'voltage_test',
+        lower_limit: 1,
+        upper_limit: 2,
+      },
+      fields: {
+        site_id: ID,
+        product_id: ['""', '"has space"', `"${'p'.repeat(61)}"`, ...REQUIRED_TEXT],
+        test_step: ['""', `"${'s'.repeat(81)}"`, ...REQUIRED_TEXT],
+        lower_limit: ['"1"', 'true', '[]', '{}', '1e400', '3'],
+        upper_limit: ['"2"', 'true', '[]', '{}', '-1e400', '0'],
+        effective_from: INSTANT,
+      },
+      required: ['site_id', 'product_id', 'test_step'],
+    },
+    {
+      method: 'PUT',
+      url: `/quality/alert-rules/${siteId}`,
+      idPath: '/quality/alert-rules/ID',
+      strict: true,
+      base: { consecutive_fails: 3, min_pass_rate: 90, min_sample: 20 },
+      fields: {
+        consecutive_fails: ['0', '-1', '1.5', '"3"', 'null', '1001', ...HUGE_NUMBERS],
+        min_pass_rate: ['-1', '101', '"90"', 'null', '1e400'],
+        min_sample: ['0', '1.5', 'null', '100001'],
+      },
+      required: ['consecutive_fails', 'min_pass_rate', 'min_sample'],
+    },
+    {
+      method: 'POST',
       url: '/graphql',
       base: { query, variables: { id: String(missingId) } },
       fields: {
@@ -386,8 +444,11 @@ const GENERATORS: Record<string, Generator> = {
       },
     ];
   },
-  'oversize body': ({ base }) => [
-    { name: '1.1 MiB of JSON', payload: withField(base, 'pad', `"${'x'.repeat(1_150_000)}"`) },
+  'oversize body': ({ base, bodyLimitBytes = 1_048_576 }) => [
+    {
+      name: `${((bodyLimitBytes * 1.1) / 1_048_576).toFixed(1)} MiB of JSON`,
+      payload: withField(base, 'pad', `"${'x'.repeat(Math.ceil(bodyLimitBytes * 1.1))}"`),
+    },
   ],
   'invalid UTF-8': ({ base, fields }) => {
     const field = Object.keys(fields)[0] ?? 'a';

@@ -45,6 +45,22 @@ export async function startHomProcess(env: Record<string, string>, timeoutMs = 3
   return { child, url: `http://127.0.0.1:${port}`, output: () => output, exited };
 }
 
+/** Sends `signal` and waits for the exit; SIGKILL after `timeoutMs`. Resolves with the exit code (null when killed). */
+export async function stopHomProcess(
+  hom: HomProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  timeoutMs = 15_000,
+): Promise<number | null> {
+  if (hom.child.exitCode !== null || hom.child.signalCode !== null) return hom.child.exitCode;
+  hom.child.kill(signal);
+  const timer = setTimeout(() => hom.child.kill('SIGKILL'), timeoutMs);
+  try {
+    return await hom.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function runCli(
   args: string[],
   env: Record<string, string>,

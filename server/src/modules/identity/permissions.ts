@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   'workorder:plan': 'Create and edit work orders and routes, assign people, act on any stage',
   'stage:work': 'Start and finish the stages one is assigned to, report issues on them',
   'issue:manage': 'See every production issue; acknowledge and resolve them',
+  'quality:manage': 'Manage spec limits and quality alert rules',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -59,6 +60,7 @@ export const ROLES: Record<RoleName, { description: string; permissions: readonl
       'downtime:record',
       'repair:write',
       'issue:manage',
+      'quality:manage',
     ],
   },
   planner: {

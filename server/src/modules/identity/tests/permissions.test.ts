@@ -42,6 +42,8 @@ const PUBLIC_ROUTES = new Set([
   'POST /auth/register',
   'GET /graphql',
   'POST /graphql',
+  // Browsers authenticate in the first message after the upgrade; the handler checks plant:read.
+  'GET /ws/live',
   'GET /health/live',
   'GET /health/ready',
   'GET /metrics',

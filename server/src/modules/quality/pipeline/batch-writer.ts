@@ -24,6 +24,8 @@ export function createBatchWriter(deps: {
   db: Pick<Database, 'transaction'>;
   maxRows?: number;
   onStored?: (results: StoredResult[]) => void;
+  /** A failing `onStored` listener is reported here; it never fails the (committed) write. */
+  onError?: (error: unknown) => void;
 }): BatchWriter {
   const maxRows = deps.maxRows ?? 20_000;
   const queue: Pending[] = [];
@@ -40,15 +42,23 @@ export function createBatchWriter(deps: {
         size += next.rows.length;
         queue.shift();
       }
+      let stored: StoredResult[];
       try {
-        const stored = await deps.db.transaction(SYSTEM_SCOPE, (tx) =>
+        stored = await deps.db.transaction(SYSTEM_SCOPE, (tx) =>
           insertResults(tx, batch.length === 1 ? (batch[0]?.rows ?? []) : batch.flatMap((p) => p.rows)),
         );
-        // A group's "new" count is not separable after one statement: each learns the batch's share.
-        for (const pending of batch) pending.resolve(stored.length);
-        if (stored.length > 0) deps.onStored?.(stored);
       } catch (error) {
         for (const pending of batch) pending.reject(error);
+        continue;
+      }
+      // A group's "new" count is not separable after one statement: each learns the batch's share.
+      for (const pending of batch) pending.resolve(stored.length);
+      if (stored.length > 0) {
+        try {
+          deps.onStored?.(stored);
+        } catch (error) {
+          deps.onError?.(error);
+        }
       }
     }
   }

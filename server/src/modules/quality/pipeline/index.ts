@@ -36,9 +36,18 @@ export function createQualityPipeline(options: PipelineOptions): QualityPipeline
   const live = createLiveBus();
   const storedListeners: ((results: readonly StoredResult[]) => void)[] = [];
   const amqpUrl = options.amqpUrl;
-  const liveLink = amqpUrl
-    ? createAmqpLiveLink({ url: amqpUrl, log, onResults: (results) => live.publish(results) })
-    : undefined;
+  const roles = options.roles;
+  // Workers publish what they stored; API processes receive it for their live viewers. An ingest-only
+  // process neither stores nor serves viewers, so it has no live link at all.
+  const liveLink =
+    amqpUrl && (roles.includes('api') || roles.includes('worker'))
+      ? createAmqpLiveLink({
+          url: amqpUrl,
+          log,
+          listen: roles.includes('api'),
+          onResults: (results) => live.publish(results),
+        })
+      : undefined;
   const writer = createBatchWriter({
     db: options.db,
     onStored: (results) => {
@@ -46,10 +55,15 @@ export function createQualityPipeline(options: PipelineOptions): QualityPipeline
       else live.publish(results);
       for (const listener of storedListeners) listener(results);
     },
+    onError: (error) => log.error({ err: error }, 'a listener of stored results failed'),
   });
-  const transport = amqpUrl ? createAmqpTransport({ url: amqpUrl, log }) : createInProcessTransport(writer);
+  // Only processes that take results over HTTP publish (the others never call the transport).
+  const transport =
+    amqpUrl && roles.includes('ingest')
+      ? createAmqpTransport({ url: amqpUrl, log })
+      : createInProcessTransport(writer);
   const consumer =
-    amqpUrl && options.roles.includes('worker')
+    amqpUrl && roles.includes('worker')
       ? startAmqpConsumer({
           url: amqpUrl,
           log,
