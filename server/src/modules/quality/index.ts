@@ -12,6 +12,7 @@ import { analyticsRoutes } from './analytics.routes.ts';
 import { createAlertService } from './alerts.service.ts';
 import { liveRoutes, type Authenticate } from './live.routes.ts';
 import { registerQualityGraphql } from './quality.graphql.ts';
+import { registerResultGraphql } from './results.graphql.ts';
 
 export { createQualityPipeline, type QualityPipeline } from './pipeline/index.ts';
 export { attachQualityAlerts } from './alerts.attach.ts';
@@ -43,6 +44,10 @@ export function createQualityModule(deps: {
     /** GET /ws/live (API processes). */
     liveRoutes: live.register,
     liveClients: live.clients,
-    registerGraphql: (builder: Builder) => registerQualityGraphql(builder, { live: deps.pipeline.live }),
+    /** The testResults subscription, then the reads, alerts and ingest over the same TestResult type. */
+    registerGraphql: (builder: Builder) => {
+      const refs = registerQualityGraphql(builder, { live: deps.pipeline.live });
+      registerResultGraphql(builder, { ingest, results, analytics, alerts }, refs);
+    },
   };
 }

@@ -150,9 +150,11 @@ describe('GraphQL root fields', () => {
 
   function operation(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
     const args = field.args.filter((arg) => required(arg.type));
-    const argText = args.length
-      ? `(${args.map((arg) => `${arg.name}: ${literal(String(arg.type))}`).join(', ')})`
-      : '';
+    // A site argument names the callers' site, as REST's :site_id does: membership is checked like
+    // access (FORBIDDEN), so an unknown site would hide whether the permission let the call through.
+    const value = (arg: (typeof args)[number]) =>
+      arg.name === 'siteId' ? `"${pathIds.site_id}"` : literal(String(arg.type));
+    const argText = args.length ? `(${args.map((arg) => `${arg.name}: ${value(arg)}`).join(', ')})` : '';
     const type = h.app.graphql.schema.getType(named(field.type));
     const selection = type && ('getFields' in type || 'getTypes' in type) ? ' { __typename }' : '';
     return `${kind} { ${field.name}${argText}${selection} }`;
