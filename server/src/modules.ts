@@ -104,6 +104,7 @@ export function createModules(deps: {
     production.routes,
     quality.routes,
     quality.analyticsRoutes,
+    quality.deadLetterRoutes,
     quality.limitRoutes,
     quality.liveRoutes,
   ];

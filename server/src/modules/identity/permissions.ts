@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   'settings:manage': 'Change system settings such as self-registration',
   'notification:read': 'Read and mark one’s own notifications',
   'ingest:write': 'Send machine data (test results, readings)',
+  'ingest:manage': 'See results the pipeline could never process, and send them again',
   'plant:read': 'See lines, machines, their repairs, downtime, history and KPIs',
   'plant:manage': 'Create, edit, deactivate, import and export lines and machines',
   'downtime:record': 'Record a machine stop, give its reason, end it',

@@ -10,6 +10,7 @@ import { createResultService } from './results.service.ts';
 import { createQualityAnalytics } from './analytics.service.ts';
 import { analyticsRoutes } from './analytics.routes.ts';
 import { createAlertService } from './alerts.service.ts';
+import { createDeadLetterService, deadLetterRoutes } from './dead-letters.ts';
 import { liveRoutes, type Authenticate } from './live.routes.ts';
 import { registerQualityGraphql } from './quality.graphql.ts';
 import { registerResultGraphql } from './results.graphql.ts';
@@ -32,6 +33,7 @@ export function createQualityModule(deps: {
   const limits = createLimitService({ db: deps.db });
   const analytics = createQualityAnalytics({ db: deps.db });
   const alerts = createAlertService({ db: deps.db });
+  const deadLetters = createDeadLetterService({ db: deps.db, transport: () => deps.pipeline.transport });
   const live = liveRoutes({ live: deps.pipeline.live, authenticate: deps.authenticate });
   return {
     services: { ingest, results, limits, analytics, alerts },
@@ -39,6 +41,7 @@ export function createQualityModule(deps: {
     ingestRoutes: ingestRoutes(ingest),
     routes: resultRoutes(results),
     analyticsRoutes: analyticsRoutes({ analytics, alerts }),
+    deadLetterRoutes: deadLetterRoutes(deadLetters),
     limitRoutes: limitRoutes(limits),
     registerLimitGraphql: (builder: Builder) => registerLimitGraphql(builder, limits),
     /** GET /ws/live (API processes). */

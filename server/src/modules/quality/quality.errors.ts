@@ -10,3 +10,4 @@ export const limitSiteNotFound = defineError('not_found', 'SITE_NOT_FOUND');
 export const deadLetterNotFound = defineError('not_found', 'DEAD_LETTER_NOT_FOUND');
 export const resultScopeNotFound = defineError('not_found', 'NOT_FOUND');
 export const invalidPeriod = defineError('invalid', 'INVALID_PERIOD');
+export const deadLetterUnprocessable = defineError('invalid', 'DEAD_LETTER_UNPROCESSABLE');

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
-import { z } from 'zod';
 import { isTransientDatabaseError } from '../../../platform/db/errors.ts';
 import type { Logger } from '../../../platform/logger.ts';
 import type { ResultRow } from '../ingest.dto.ts';
 import { ingestUnavailable } from '../quality.errors.ts';
 import type { StoredResult } from '../results.writer.ts';
+import { parseResultsMessage } from './message.ts';
 import type { IngestTransport } from './transport.ts';
 
 export const RESULTS_QUEUE = 'hom.ingest.results';
@@ -20,26 +20,6 @@ const MAX_RECONNECT_MS = 5_000;
 const MAX_RETRY_BACKOFF_MS = 30_000;
 /** On shutdown, writes in progress get this long to commit and be acknowledged. */
 const CLOSE_GRACE_MS = 5_000;
-
-const messageSchema = z.object({
-  v: z.literal(1),
-  rows: z
-    .array(
-      z.object({
-        site_id: z.number().int().positive(),
-        machine_id: z.number().int().positive(),
-        machine_code: z.string(),
-        barcode: z.string().min(1).max(100),
-        product_code: z.string().min(1).max(60),
-        test_step: z.string().min(1).max(80),
-        measured_value: z.number().finite(),
-        unit: z.string().max(20).nullable(),
-        measured_at: z.iso.datetime({ offset: true }),
-      }),
-    )
-    .min(1)
-    .max(10_000),
-});
 
 const brokerUnreachable = () =>
   ingestUnavailable('The message broker is not reachable; try again shortly', { retryAfterSeconds: 5 });
@@ -355,7 +335,7 @@ export function startAmqpConsumer(deps: ConsumerDeps) {
 
   async function handle(channel: Channel, message: ConsumeMessage): Promise<void> {
     const payload = message.content.toString('utf8');
-    const parsed = parse(payload);
+    const parsed = parseResultsMessage(payload);
     try {
       if ('reason' in parsed) {
         await deadLetter(payload, parsed.reason);
@@ -419,25 +399,6 @@ export function startAmqpConsumer(deps: ConsumerDeps) {
       await link.close();
     },
   };
-}
-
-function parse(payload: string): { rows: ResultRow[] } | { reason: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(payload);
-  } catch {
-    return { reason: 'not JSON' };
-  }
-  const result = messageSchema.safeParse(json);
-  if (!result.success) {
-    return {
-      reason: `not a results message: ${result.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.')}: ${i.message}`)
-        .join('; ')}`,
-    };
-  }
-  return { rows: result.data.rows };
 }
 
 /**

@@ -57,9 +57,9 @@ export function createQualityPipeline(options: PipelineOptions): QualityPipeline
     },
     onError: (error) => log.error({ err: error }, 'a listener of stored results failed'),
   });
-  // Only processes that take results over HTTP publish (the others never call the transport).
+  // Processes that take results (POST /ingest, or GraphQL's ingestTestResults on API processes) publish.
   const transport =
-    amqpUrl && roles.includes('ingest')
+    amqpUrl && (roles.includes('ingest') || roles.includes('api'))
       ? createAmqpTransport({ url: amqpUrl, log })
       : createInProcessTransport(writer);
   const consumer =
