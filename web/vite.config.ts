@@ -24,6 +24,10 @@ const apiPaths = [
   '/issues',
   '/issue-types',
   '/production',
+  '/quality',
+  '/results',
+  '/units',
+  '/ingest',
   '/health',
   '/metrics',
   '/docs',
@@ -42,6 +46,7 @@ export default defineConfig({
     proxy: {
       ...Object.fromEntries(apiPaths.map((path) => [path, { target: apiTarget, changeOrigin: true }])),
       '/graphql': { target: apiTarget, changeOrigin: true, ws: true },
+      '/ws/live': { target: apiTarget, changeOrigin: true, ws: true },
     },
   },
 });

@@ -16,6 +16,8 @@ import { MyStagesPage } from '../features/production/my-stages-page.tsx';
 import { ProductionBoardPage } from '../features/production/production-board-page.tsx';
 import { RoutesPage } from '../features/production/routes-page.tsx';
 import { WorkOrderPage } from '../features/production/work-order-page.tsx';
+import { SpecLimitsPage } from '../features/quality-limits/spec-limits-page.tsx';
+import { QualityPage } from '../features/quality/quality-page.tsx';
 import { RepairFormPage } from '../features/repairs/repair-form-page.tsx';
 import { RepairsPage } from '../features/repairs/repairs-page.tsx';
 import { SignInPage } from '../features/auth/sign-in-page.tsx';
@@ -110,6 +112,16 @@ const shellPages = [
     getParentRoute: () => shellRoute,
     path: 'repairs/$repairId',
     component: guarded('plant:read', RepairFormPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'quality',
+    component: guarded('plant:read', QualityPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'quality/limits',
+    component: guarded('plant:read', SpecLimitsPage),
   }),
   createRoute({
     getParentRoute: () => shellRoute,

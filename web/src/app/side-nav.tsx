@@ -8,6 +8,8 @@ import {
   MessageSquareWarning,
   OctagonAlert,
   Route,
+  ShieldAlert,
+  Ruler,
   Gauge,
   ListTree,
   TabletSmartphone,
@@ -38,6 +40,8 @@ const workEntries: NavEntry[] = [
   { to: '/floor', labelKey: 'nav.floor', icon: TabletSmartphone, permission: 'downtime:record' },
   { to: '/plant', labelKey: 'nav.plant', icon: ListTree, permission: 'plant:read' },
   { to: '/repairs', labelKey: 'nav.repairs', icon: Wrench, permission: 'plant:read' },
+  { to: '/quality', labelKey: 'nav.quality', icon: ShieldAlert, permission: 'plant:read', exact: true },
+  { to: '/quality/limits', labelKey: 'nav.specLimits', icon: Ruler, permission: 'plant:read' },
   { to: '/my-stages', labelKey: 'nav.myStages', icon: ClipboardCheck, permission: 'stage:work' },
   {
     to: '/production',

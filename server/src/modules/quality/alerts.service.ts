@@ -66,7 +66,11 @@ export function createAlertService(deps: { db: Pick<Database, 'transaction'> }) 
           .orderBy('a.raised_at', 'desc')
           .limit(filter.limit);
         if (filter.site_id) query = query.where('a.site_id', '=', filter.site_id);
-        if (filter.open) query = query.where('a.cleared_at', 'is', null);
+        // Open: still true, or not yet seen by anyone (an alert that cleared by itself stays until acknowledged).
+        if (filter.open)
+          query = query.where((eb) =>
+            eb.or([eb('a.cleared_at', 'is', null), eb('a.acknowledged_at', 'is', null)]),
+          );
         return query.execute();
       });
     },

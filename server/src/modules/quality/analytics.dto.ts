@@ -21,7 +21,7 @@ export const machineTileOutput = z.object({
   /** PASS ÷ (PASS + FAIL) over the last 60 minutes; null when nothing was judged. */
   hour_pass_rate: z.number().nullable(),
   open_alerts: z.number(),
-  /** green: last PASS and pass rate ≥ the site's threshold; amber: below it; red: last FAIL or an open alert; grey: no result in the last 60 minutes. */
+  /** red: last FAIL or an alert not yet acknowledged; grey: nothing judged in the last 60 minutes; amber: pass rate under the site's threshold over at least min_sample results; green otherwise. */
   colour: z.enum(['green', 'amber', 'red', 'grey']),
 });
 

@@ -27,7 +27,8 @@ export async function machineTiles(
     select m.id as machine_key, m.code as machine_id, m.name as machine_name, m.site_id, m.line_id, l.code as line_code,
       last.verdict as last_verdict, last.received_at as last_seen,
       coalesce(hour.total, 0)::int as hour_total, coalesce(hour.pass, 0)::int as hour_pass, coalesce(hour.fail, 0)::int as hour_fail,
-      (select count(*)::int from quality_alerts a where a.machine_id = m.id and a.cleared_at is null) as open_alerts
+      (select count(*)::int from quality_alerts a
+        where a.machine_id = m.id and (a.cleared_at is null or a.acknowledged_at is null)) as open_alerts
     from machines m
     join lines l on l.id = m.line_id
     left join lateral (
@@ -86,6 +87,7 @@ export interface SpcPointRow {
 export async function spcPoints(
   tx: Tx,
   filter: {
+    site_id?: number | undefined;
     product_id: string;
     test_step: string;
     machine_ids?: number[] | undefined;
@@ -100,6 +102,7 @@ export async function spcPoints(
       from test_results r
       where r.product_code = ${filter.product_id} and r.test_step = ${filter.test_step}
         and r.measured_at >= ${filter.from} and r.measured_at < ${filter.to}
+        and (${filter.site_id ?? null}::bigint is null or r.site_id = ${filter.site_id ?? null})
         and (${filter.machine_ids ?? null}::bigint[] is null or r.machine_id = any (${filter.machine_ids ?? null}::bigint[]))
       order by r.measured_at desc, r.id desc
       limit ${filter.limit}) latest

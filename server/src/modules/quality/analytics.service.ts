@@ -2,13 +2,13 @@ import { requirePermission, requireSite, scopeOf, type RequestContext } from '..
 import type { Database, Tx } from '../../platform/db/database.ts';
 import * as analytics from './analytics.repository.ts';
 import type { SpcInputQuery, TopFailuresInput } from './analytics.dto.ts';
+import { DEFAULT_RULE } from './alerts.evaluator.ts';
 import { invalidPeriod, resultScopeNotFound } from './quality.errors.ts';
 import { machineIdsByCode } from './results.repository.ts';
 import { movingRanges, spcSummary } from './spc.ts';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const DEFAULT_MIN_PASS_RATE = 90;
 
 function period(input: { from?: Date | undefined; to?: Date | undefined }, now: Date, defaultDays: number) {
   const to = input.to ?? now;
@@ -45,19 +45,23 @@ export function createQualityAnalytics(deps: { db: Pick<Database, 'transaction'>
         const rows = await analytics.machineTiles(tx, siteId, new Date(current.getTime() - HOUR_MS));
         const rules = await tx
           .selectFrom('quality_alert_rules')
-          .select(['site_id', 'min_pass_rate'])
+          .select(['site_id', 'min_pass_rate', 'min_sample'])
           .execute();
-        const threshold = new Map(rules.map((rule) => [rule.site_id, Number(rule.min_pass_rate)]));
+        const ruleOf = new Map(rules.map((rule) => [rule.site_id, rule]));
         return rows.map((row) => {
           const judged = row.hour_pass + row.hour_fail;
           const rate = judged > 0 ? row.hour_pass / judged : null;
-          const min = (threshold.get(row.site_id) ?? DEFAULT_MIN_PASS_RATE) / 100;
+          const rule = ruleOf.get(row.site_id);
+          const min = Number(rule?.min_pass_rate ?? DEFAULT_RULE.min_pass_rate) / 100;
+          const sample = rule?.min_sample ?? DEFAULT_RULE.min_sample;
+          // Red: the last result failed or an alert waits; amber: the pass rate is under the site's
+          // threshold over enough results to mean it; grey: nothing judged in the last hour.
           const colour =
-            row.hour_total === 0
-              ? 'grey'
-              : row.last_verdict === 'FAIL' || row.open_alerts > 0
-                ? 'red'
-                : rate !== null && rate < min
+            row.last_verdict === 'FAIL' || row.open_alerts > 0
+              ? 'red'
+              : judged === 0
+                ? 'grey'
+                : rate !== null && judged >= sample && rate < min
                   ? 'amber'
                   : 'green';
           return { ...row, hour_pass_rate: rate, colour } as const;
@@ -82,6 +86,7 @@ export function createQualityAnalytics(deps: { db: Pick<Database, 'transaction'>
       read(request, input.site_id, async (tx) => {
         const { from, to } = period(input, now(), 7);
         const points = await analytics.spcPoints(tx, {
+          site_id: input.site_id,
           product_id: input.product_id,
           test_step: input.test_step,
           machine_ids: await machineIds(tx, input.machine_id),

@@ -148,7 +148,9 @@ function zoneOf(name: string): Zone | string {
 function instantOf(timestamp: string, zone: string): string {
   if (HAS_OFFSET.test(timestamp)) return new Date(timestamp).toISOString();
   return (
-    DateTime.fromISO(timestamp, { zone: zoneOf(zone) }).toUTC().toISO() ?? new Date(timestamp).toISOString()
+    DateTime.fromISO(timestamp, { zone: zoneOf(zone) })
+      .toUTC()
+      .toISO() ?? new Date(timestamp).toISOString()
   );
 }
 

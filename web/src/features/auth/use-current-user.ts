@@ -16,7 +16,8 @@ export type Permission =
   | 'production:read'
   | 'workorder:plan'
   | 'stage:work'
-  | 'issue:manage';
+  | 'issue:manage'
+  | 'quality:manage';
 
 export function useCurrentUser() {
   return useQuery({ queryKey: currentUserKey, queryFn: fetchCurrentUser, staleTime: 60_000 });

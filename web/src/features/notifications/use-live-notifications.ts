@@ -3,6 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { useEffect } from 'react';
 import { getAccessToken, onAccessTokenChange } from '../../lib/session-tokens.ts';
 import { productionKeys } from '../production/production-api.ts';
+import { qualityKeys } from '../quality/quality-api.ts';
 import { notificationKeys } from './notifications-api.ts';
 
 const NOTIFICATION_ADDED = 'subscription { notificationAdded { id kind title body link createdAt } }';
@@ -43,6 +44,8 @@ export function useLiveNotifications(): void {
             void queryClient.invalidateQueries({ queryKey: notificationKeys.all });
             // a production issue was raised or moved: the board, the inbox and the work order refresh
             void queryClient.invalidateQueries({ queryKey: productionKeys.all });
+            // a quality alert was raised: the quality dashboard's alerts and tiles refresh
+            void queryClient.invalidateQueries({ queryKey: qualityKeys.live });
           },
           error: () => undefined,
           complete: () => undefined,

@@ -100,7 +100,7 @@ describe('the quality dashboard API', () => {
     await h.close();
   });
 
-  it('raises an alert after 3 FAILs in a row, notifies the manager, and clears it on the next PASS', async () => {
+  it('raises an alert after 3 FAILs in a row, notifies the manager, clears it on the next PASS and keeps it until acknowledged', async () => {
     expect((await ingest([result(12), result(20), result(21)])).statusCode).toBe(202);
     expect((await get(`/quality/alerts?site_id=${siteId}`)).json()).toEqual([]);
     expect((await ingest(result(22))).statusCode).toBe(202);
@@ -122,13 +122,24 @@ describe('the quality dashboard API', () => {
     ]);
 
     expect((await ingest(result(12))).statusCode).toBe(202);
-    const open = await until(
+    // The condition cleared by itself; the alert stays listed until someone acknowledges it.
+    const cleared = await until(
       async () => (await get(`/quality/alerts?site_id=${siteId}`)).json(),
-      (list: unknown[]) => list.length === 0,
+      (list: { id: number; cleared_at: string | null }[]) => list[0]?.cleared_at !== null,
     );
-    expect(open).toEqual([]);
+    expect(cleared).toHaveLength(1);
+    const [alert] = cleared;
+    if (!alert) throw new Error('the alert vanished');
+    expect(alert.cleared_at).not.toBeNull();
+    const ack = await h.request({
+      method: 'POST',
+      url: `/quality/alerts/${alert.id}/acknowledge`,
+      token: manager.token,
+    });
+    expect(ack.statusCode).toBe(204);
+    expect((await get(`/quality/alerts?site_id=${siteId}`)).json()).toEqual([]);
     const all = (await get(`/quality/alerts?site_id=${siteId}&open=false`)).json();
-    expect(all[0].cleared_at).not.toBeNull();
+    expect(all[0]).toMatchObject({ acknowledged_at: expect.any(String) });
   });
 
   it('ranks failing steps and draws the control chart of a step with its limits', async () => {
