@@ -3,6 +3,7 @@ import type { Database } from './platform/db/database.ts';
 import type { Builder } from './platform/graphql/builder.ts';
 import type { HomApp } from './platform/http/types.ts';
 import {
+  createActionRaiser,
   createNotificationService,
   notificationRoutes,
   registerNotificationGraphql,
@@ -46,6 +47,8 @@ export function createModules(deps: {
   pipeline: QualityPipeline;
 }) {
   const notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
+  /** Creates action items in the caller's transaction; modules whose findings need action get it. */
+  const raiseAction = createActionRaiser({ notify: notifications.raise });
   const identity = createIdentityModule({
     db: deps.db,
     onUserRegistered: async (user) => {
@@ -128,6 +131,7 @@ export function createModules(deps: {
     identity,
     audit,
     notifications,
+    raiseAction,
     plant,
     downtimes,
     catalog,

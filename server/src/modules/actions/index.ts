@@ -6,3 +6,18 @@ export {
 export { notificationRoutes } from './notification.routes.ts';
 export { registerNotificationGraphql, notificationTopic } from './notification.graphql.ts';
 export type { RaiseNotificationInput } from './notification.dto.ts';
+export {
+  createActionRaiser,
+  raiseActionInput,
+  type RaiseAction,
+  type RaiseActionInput,
+  type RaisedAction,
+} from './action-item.raise.ts';
+export {
+  ACTION_SOURCES,
+  ACTION_STATUSES,
+  ACTION_PRIORITIES,
+  type ActionSource,
+  type ActionStatus,
+  type ActionPriority,
+} from './action-item.schema.ts';
