@@ -1,3 +1,11 @@
+-- Attachments also hang on tools (photos by angle), failure reports and maintenance logs; a short tag
+-- says which photo it is (a tool's front, rear, core, cavity, other).
+alter table attachments drop constraint attachments_owner_type;
+alter table attachments add constraint attachments_owner_type
+  check (owner_type in ('repair', 'tool', 'failure_report', 'maintenance_log'));
+alter table attachments add column tag text;
+alter table attachments add constraint attachments_tag check (tag is null or tag ~ '^[a-z][a-z0-9_]{0,31}$');
+
 -- Action items: the work that closes the loop from a finding (failure report, maintenance log, PM plan,
 -- quality alert) or a manual entry to the thing that fixes it, with its whole history.
 

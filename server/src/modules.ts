@@ -88,6 +88,9 @@ export function createModules(deps: {
       switch (ownerType) {
         case 'repair':
           return repairSiteOf(tx, ownerId);
+        // Each owning module adds its case here as it lands; until then its records have no files.
+        default:
+          return Promise.resolve(null);
       }
     },
   });

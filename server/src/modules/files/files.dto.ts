@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const OWNER_TYPES = ['repair'] as const;
+export const OWNER_TYPES = ['repair', 'tool', 'failure_report', 'maintenance_log'] as const;
 export type OwnerType = (typeof OWNER_TYPES)[number];
 
 export interface Owner {
@@ -24,6 +24,8 @@ export const attachmentOutput = z.object({
   site_id: z.number(),
   owner_type: z.enum(OWNER_TYPES),
   owner_id: z.number(),
+  /** Which photo it is, e.g. a tool's angle (front, rear, core, cavity, other); null when untagged. */
+  tag: z.string().nullable(),
   kind: z.enum(['image', 'document']),
   original_name: z.string(),
   content_type: z.string(),

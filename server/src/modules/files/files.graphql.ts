@@ -16,6 +16,7 @@ export function registerFilesGraphql(builder: Builder, files: FileService) {
       siteId: t.id({ resolve: (a) => a.site_id }),
       ownerType: t.string({ resolve: (a) => a.owner_type }),
       ownerId: t.id({ resolve: (a) => a.owner_id }),
+      tag: t.string({ nullable: true, resolve: (a) => a.tag }),
       kind: t.exposeString('kind'),
       originalName: t.string({ resolve: (a) => a.original_name }),
       contentType: t.string({ resolve: (a) => a.content_type }),

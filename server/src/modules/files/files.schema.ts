@@ -5,6 +5,7 @@ export interface AttachmentTable {
   site_id: number;
   owner_type: string;
   owner_id: number;
+  tag: string | null;
   original_name: string;
   content_type: string;
   size_bytes: number;

@@ -24,6 +24,8 @@ export type OwnerSite = (tx: Tx, ownerType: OwnerType, ownerId: number) => Promi
 export interface Upload {
   filename: string | undefined;
   data: Buffer;
+  /** Which photo it is (lower-case word, e.g. a tool's angle); checked by the caller's schema. */
+  tag?: string | null;
 }
 
 export interface Download {
@@ -34,7 +36,12 @@ export interface Download {
 }
 
 /** Where each owner's write permission is; reading any attachment needs `plant:read`. */
-const WRITE_PERMISSION: Record<OwnerType, string> = { repair: 'repair:write' };
+const WRITE_PERMISSION: Record<OwnerType, string> = {
+  repair: 'repair:write',
+  tool: 'tool:manage',
+  failure_report: 'failure:report',
+  maintenance_log: 'toollog:write',
+};
 const READ_PERMISSION = 'plant:read';
 
 export function toAttachmentOutput(row: attachments.AttachmentRow): AttachmentOutput {
@@ -43,6 +50,7 @@ export function toAttachmentOutput(row: attachments.AttachmentRow): AttachmentOu
     site_id: row.site_id,
     owner_type: row.owner_type as OwnerType,
     owner_id: row.owner_id,
+    tag: row.tag,
     kind: row.content_type.startsWith('image/') ? 'image' : 'document',
     original_name: row.original_name,
     content_type: row.content_type,
@@ -102,6 +110,7 @@ export function createFileService(deps: {
             site_id: await siteOrThrow(tx, owner),
             owner_type: owner.owner_type,
             owner_id: owner.owner_id,
+            tag: upload.tag ?? null,
             original_name: cleanFileName(upload.filename),
             content_type: prepared.contentType,
             size_bytes: prepared.data.length,
