@@ -48,6 +48,8 @@ const envSchema = z.object({
   HOM_DEMO: booleanFlag.default(false),
   AMQP_URL: optionalString.pipe(z.url({ protocol: /^amqps?$/ }).optional()),
   HOM_INGEST_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(64),
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+  SMTP_FROM: optionalString,
 });
 export type Env = z.output<typeof envSchema>;
 
@@ -62,8 +64,13 @@ const crossChecks = z
     HOM_SECRET: optionalString,
     HOM_ADMIN_USERNAME: optionalString,
     HOM_ADMIN_PASSWORD: optionalString,
+    SMTP_URL: optionalString,
+    SMTP_FROM: optionalString,
   })
   .superRefine((env, ctx) => {
+    if (env.SMTP_URL && !env.SMTP_FROM) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set' });
+    }
     if (Boolean(env.HOM_ADMIN_USERNAME) !== Boolean(env.HOM_ADMIN_PASSWORD)) {
       ctx.addIssue({
         code: 'custom',
@@ -114,6 +121,10 @@ export interface Config {
   amqpUrl: string | undefined;
   /** Unacknowledged messages a worker holds at once. */
   ingestPrefetch: number;
+  /** Outgoing e-mail (smtp://user:pass@host:587); unset: mail stays queued in the outbox (docs/mail.md). */
+  smtpUrl: string | undefined;
+  /** The From address of HOM's e-mail, e.g. "HOM <hom@plant.example>". */
+  smtpFrom: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +170,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = readProcessEnv()): Config
     demo: env.HOM_DEMO,
     amqpUrl: env.AMQP_URL,
     ingestPrefetch: env.HOM_INGEST_PREFETCH,
+    smtpUrl: env.SMTP_URL,
+    smtpFrom: env.SMTP_FROM,
   };
 }
 

@@ -56,7 +56,9 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
       app = await buildOpsApp({ db, log });
     }
     const url = await app.listen({ host: config.host, port: config.port });
-    const worker: Worker | undefined = config.roles.includes('worker') ? startWorker({ db, log }) : undefined;
+    const worker: Worker | undefined = config.roles.includes('worker')
+      ? startWorker({ db, log, mail: { smtpUrl: config.smtpUrl, from: config.smtpFrom } })
+      : undefined;
     log.info({ url, roles: config.roles, embedded: Boolean(embedded) }, 'HOM started');
 
     return {

@@ -2,19 +2,27 @@ import { SYSTEM_SCOPE, type Database } from './platform/db/database.ts';
 import type { Logger } from './platform/logger.ts';
 import { pruneAttempts } from './modules/identity/index.ts';
 import { ensureResultPartitionsAhead } from './modules/quality/index.ts';
+import { deliverDueMail, pendingMailCount, smtpTransport } from './platform/mail/index.ts';
 
 export interface Worker {
   stop(): Promise<void>;
 }
 
 const HOUR = 3_600_000;
+/** How often queued e-mail is sent (docs/mail.md). */
+const MAIL_INTERVAL_MS = 30_000;
 
 /**
  * Background work of the `worker` role, hourly: old sign-in attempts pruned, test-result partitions
  * created months ahead (ingest also creates a missing one on demand).
  */
-export function startWorker(deps: { db: Database; log: Logger }): Worker {
+export function startWorker(deps: {
+  db: Database;
+  log: Logger;
+  mail?: { smtpUrl: string | undefined; from: string | undefined };
+}): Worker {
   const log = deps.log.child({ role: 'worker' });
+  const mail = startMailSender(deps.db, log, deps.mail);
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
     running = deps.db
@@ -30,7 +38,42 @@ export function startWorker(deps: { db: Database; log: Logger }): Worker {
   return {
     async stop() {
       clearInterval(timer);
+      await Promise.all([running, mail.stop()]);
+    },
+  };
+}
+
+/** Sends queued e-mail through SMTP every 30 s; without SMTP_URL it only says how much is waiting, hourly. */
+function startMailSender(
+  db: Database,
+  log: Logger,
+  config: { smtpUrl: string | undefined; from: string | undefined } | undefined,
+): Worker {
+  const transport = config?.smtpUrl ? smtpTransport(config.smtpUrl) : null;
+  let running: Promise<unknown> = Promise.resolve();
+  let lastNotice = 0;
+  const tick = () => {
+    running = (
+      transport
+        ? deliverDueMail({ db, transport, from: config?.from, log }).then((result) => {
+            if (result.claimed > 0) log.info(result, 'e-mail delivery');
+          })
+        : Date.now() - lastNotice < HOUR
+          ? Promise.resolve()
+          : pendingMailCount(db).then((pending) => {
+              lastNotice = Date.now();
+              if (pending > 0) log.info({ pending }, 'e-mail waits in the outbox: SMTP_URL is not set');
+            })
+    ).catch((error: unknown) => log.warn({ err: error }, 'e-mail delivery failed'));
+  };
+  tick();
+  const timer = setInterval(tick, MAIL_INTERVAL_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
       await running;
+      transport?.close();
     },
   };
 }
