@@ -25,6 +25,11 @@ import {
   repairSiteOf,
 } from './modules/maintenance/index.ts';
 import { createFileService, fileRoutes, registerFilesGraphql } from './modules/files/index.ts';
+import {
+  createFailuresModule,
+  failureReportSiteOf,
+  registerFailuresGraphql,
+} from './modules/failures/index.ts';
 import { createLocalFileStore } from './platform/storage/local-file-store.ts';
 import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
 import { createQualityModule, type QualityPipeline } from './modules/quality/index.ts';
@@ -88,11 +93,21 @@ export function createModules(deps: {
       switch (ownerType) {
         case 'repair':
           return repairSiteOf(tx, ownerId);
+        case 'failure_report':
+          return failureReportSiteOf(tx, ownerId);
         // Each owning module adds its case here as it lands; until then its records have no files.
         default:
           return Promise.resolve(null);
       }
     },
+  });
+
+  const failures = createFailuresModule({
+    db: deps.db,
+    raiseAction,
+    notify: notifications.raise,
+    siteMembers: activeSiteMembers,
+    files,
   });
 
   const routes: ((app: HomApp) => Promise<void>)[] = [
@@ -107,6 +122,7 @@ export function createModules(deps: {
     repairRoutes(repairs),
     historyRoutes(history),
     fileRoutes(files),
+    failures.routes,
     production.routes,
     quality.routes,
     quality.analyticsRoutes,
@@ -126,7 +142,7 @@ export function createModules(deps: {
       registerProductionGraphql(builder, { ...production.services, plant }, plantRefs);
     },
     (builder) => registerKpiGraphql(builder, kpi),
-    (builder) => registerFilesGraphql(builder, files),
+    (builder) => registerFailuresGraphql(builder, failures.reports, registerFilesGraphql(builder, files)),
     quality.registerLimitGraphql,
     quality.registerGraphql,
   ];
@@ -141,6 +157,7 @@ export function createModules(deps: {
     kpi,
     repairs,
     history,
+    failures: failures.reports,
     production: production.services,
     quality: quality.services,
     live: quality.live,

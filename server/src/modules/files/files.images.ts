@@ -36,6 +36,8 @@ const ACCEPTED = `Accepted: photos (${Object.values(IMAGES).join(', ')}) and doc
   .map((d) => d.label)
   .join(', ')})`;
 
+export const ACCEPTED_PHOTOS = `Accepted: photos (${Object.values(IMAGES).join(', ')})`;
+
 /** What goes into the store: the bytes to keep, their real type, and a thumbnail for images. */
 export interface PreparedFile {
   kind: 'image' | 'document';

@@ -14,7 +14,7 @@ const HOW_TO_SEND = 'Send the file as multipart/form-data in a field named "file
  * The one uploaded file, read into memory up to the limit (beyond it, 413). Every part is read, so a
  * second file is refused rather than silently dropped; a body that is not valid multipart is a 400.
  */
-async function uploadOf(request: FastifyRequest, maxBytes: number): Promise<Upload> {
+export async function uploadOf(request: FastifyRequest, maxBytes: number): Promise<Upload> {
   if (!request.isMultipart()) throw notMultipart(HOW_TO_SEND);
   let upload: Upload | undefined;
   try {

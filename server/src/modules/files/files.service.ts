@@ -9,8 +9,14 @@ import type { Database, Tx } from '../../platform/db/database.ts';
 import { newStorageKey, type FileStore } from '../../platform/storage/file-store.ts';
 import { recordChange } from '../audit/index.ts';
 import type { AttachmentOutput, Owner, OwnerType } from './files.dto.ts';
-import { attachmentNotFound, fileMissing, ownerNotFound } from './files.errors.ts';
-import { checkSize, DEFAULT_FILE_LIMITS, prepareFile, type FileLimits } from './files.images.ts';
+import { attachmentNotFound, fileMissing, ownerNotFound, unsupportedFileType } from './files.errors.ts';
+import {
+  ACCEPTED_PHOTOS,
+  checkSize,
+  DEFAULT_FILE_LIMITS,
+  prepareFile,
+  type FileLimits,
+} from './files.images.ts';
 import { cleanFileName, contentDisposition, downloadName } from './files.names.ts';
 import * as attachments from './files.repository.ts';
 
@@ -43,6 +49,8 @@ const WRITE_PERMISSION: Record<OwnerType, string> = {
   maintenance_log: 'toollog:write',
 };
 const READ_PERMISSION = 'plant:read';
+/** Owners that take photos only: a document (PDF) named like a photo is refused, not kept. */
+const PHOTOS_ONLY: ReadonlySet<OwnerType> = new Set(['failure_report']);
 
 export function toAttachmentOutput(row: attachments.AttachmentRow): AttachmentOutput {
   return {
@@ -96,6 +104,11 @@ export function createFileService(deps: {
       // A caller who cannot see the record learns nothing about the file rules; no CPU spent on it.
       await db.transaction(scopeOf(ctx), (tx) => siteOrThrow(tx, owner));
       const prepared = await prepareFile(upload.data, limits);
+      if (prepared.kind !== 'image' && PHOTOS_ONLY.has(owner.owner_type)) {
+        throw unsupportedFileType(
+          `The file is a ${prepared.contentType} document, not a photo. ${ACCEPTED_PHOTOS}.`,
+        );
+      }
       const now = new Date();
       const storageKey = newStorageKey(prepared.extension, now);
       const thumbnailKey = prepared.thumbnail ? newStorageKey('jpg', now, '-thumb') : null;
