@@ -3,9 +3,10 @@ export { createCatalogService, type CatalogService } from './catalog.service.ts'
 export { historyRoutes, maintenanceRoutes } from './maintenance.routes.ts';
 export { createHistoryService, type HistoryService } from './history.service.ts';
 export { registerMaintenanceGraphql } from './maintenance.graphql.ts';
-export type { DowntimeOutput } from './downtime.dto.ts';
+export { downtimeFilterInput, downtimeOutput, type DowntimeOutput } from './downtime.dto.ts';
 export { createRepairService, type RepairService, type SiteMembers } from './repair.service.ts';
 export { repairRoutes } from './repair.routes.ts';
+export { repairFilterInput, repairOutput } from './repair.dto.ts';
 export { registerRepairGraphql } from './repair.graphql.ts';
 export { registerHistoryGraphql } from './history.graphql.ts';
 export { repairSiteOf } from './repair-attachment.owner.ts';

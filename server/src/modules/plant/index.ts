@@ -5,6 +5,7 @@ export type { LineOutput, MachineOutput } from './plant.dto.ts';
 export { machineNotFound } from './plant.errors.ts';
 export { createPlantCsvService, type PlantCsvService } from './plant-csv.service.ts';
 export { plantCsvRoutes } from './plant-csv.routes.ts';
+export { guardFormula } from './plant-csv.format.ts';
 export { createCalendarService, plannedWindowsOf, type CalendarService } from './calendar.service.ts';
 export { calendarRoutes } from './calendar.routes.ts';
 export { plannedWindows, windowSeconds, type Window } from './calendar.windows.ts';
