@@ -32,6 +32,13 @@ const REQUIRED_SUITES = [
   'server/src/modules/quality/tests/ingest-fault.test.ts',
   'server/test/lifecycle.test.ts',
   'server/test/malformed-requests.test.ts',
+  'server/src/modules/actions/tests/action-items.test.ts',
+  'server/src/modules/actions/tests/action-jobs.test.ts',
+  'server/src/platform/mail/mail.test.ts',
+  'server/src/modules/tools/tests/tools.test.ts',
+  'server/src/modules/tools/tests/shots-deltas.test.ts',
+  'server/src/modules/reports/tests/exports.test.ts',
+  'server/src/modules/reports/tests/weekly-report.test.ts',
 ];
 let passed = 0;
 let failed = 0;

@@ -113,13 +113,6 @@ async function csvBytes(request: FastifyRequest): Promise<Buffer> {
 export function toolRoutes(services: ToolServices, files: ToolFiles) {
   const { tools, mountings, shots } = services;
   return async function register(app: HomApp): Promise<void> {
-    const maxBytes = Math.max(files.limits.maxBytes, MAX_SHOTS_CSV_BYTES);
-    await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } });
-    app.addContentTypeParser(
-      'text/csv',
-      { parseAs: 'buffer', bodyLimit: MAX_SHOTS_CSV_BYTES },
-      (_r, body, done) => done(null, body),
-    );
     const read = { config: { access: { permission: 'plant:read' } } } as const;
     const manage = { config: { access: { permission: 'tool:manage' } } } as const;
     const record = { config: { access: { permission: 'shots:record' } } } as const;
@@ -175,44 +168,6 @@ export function toolRoutes(services: ToolServices, files: ToolFiles) {
         },
       },
       (request) => tools.retire(request.ctx, request.params.id),
-    );
-
-    app.post(
-      '/tools/:tool_id/photos',
-      {
-        ...manage,
-        schema: {
-          tags,
-          summary:
-            'Add a photo of the tool from an angle (front, rear, core, cavity, other); thumbnails at /attachments/:id?thumbnail=true',
-          consumes: ['multipart/form-data'],
-          params: dto.toolPhotoParam,
-          response: { 201: attachmentOutput },
-        },
-      },
-      async (request, reply) => {
-        const photo = await photoOf(request, files.limits.maxBytes);
-        const created = await files.attach(request.ctx, toolOwner(request.params.tool_id), photo);
-        return reply.status(201).send(created);
-      },
-    );
-    app.get(
-      '/tools/:tool_id/photos',
-      {
-        ...read,
-        schema: {
-          tags,
-          summary: 'Photos of the tool, optionally of one angle',
-          params: dto.toolPhotoParam,
-          querystring: dto.photoQuery,
-          response: { 200: z.array(attachmentOutput) },
-        },
-      },
-      async (request): Promise<AttachmentOutput[]> => {
-        const all = await files.list(request.ctx, toolOwner(request.params.tool_id));
-        const angle = request.query.angle;
-        return angle ? all.filter((photo) => photo.tag === angle) : all;
-      },
     );
 
     app.get(
@@ -303,20 +258,68 @@ export function toolRoutes(services: ToolServices, files: ToolFiles) {
       },
       (request) => shots.summary(request.ctx, request.params.id, request.query),
     );
-    app.post(
-      '/tools/shots/import',
-      {
-        ...record,
-        schema: {
-          tags,
-          summary:
-            'Shot readings from a CSV (asset_number, taken_at, counter_value or shots, note): all rows checked, all or nothing',
-          consumes: ['multipart/form-data', 'text/csv'],
-          querystring: z.object({ site_id: dto.toolIdParam.shape.id.optional() }),
-          response: { 200: dto.csvImportOutput },
+    // Uploads (photos, CSV) in their own scope: the JSON routes keep refusing multipart bodies with 415.
+    await app.register(async (uploads: HomApp) => {
+      const maxBytes = Math.max(files.limits.maxBytes, MAX_SHOTS_CSV_BYTES);
+      await uploads.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } });
+      uploads.addContentTypeParser(
+        'text/csv',
+        { parseAs: 'buffer', bodyLimit: MAX_SHOTS_CSV_BYTES },
+        (_request, body, done) => done(null, body),
+      );
+      uploads.post(
+        '/tools/:tool_id/photos',
+        {
+          ...manage,
+          schema: {
+            tags,
+            summary:
+              'Add a photo of the tool from an angle (front, rear, core, cavity, other); thumbnails at /attachments/:id?thumbnail=true',
+            consumes: ['multipart/form-data'],
+            params: dto.toolPhotoParam,
+            response: { 201: attachmentOutput },
+          },
         },
-      },
-      async (request) => shots.importCsv(request.ctx, request.query.site_id, await csvBytes(request)),
-    );
+        async (request, reply) => {
+          const photo = await photoOf(request, files.limits.maxBytes);
+          const created = await files.attach(request.ctx, toolOwner(request.params.tool_id), photo);
+          return reply.status(201).send(created);
+        },
+      );
+      uploads.get(
+        '/tools/:tool_id/photos',
+        {
+          ...read,
+          schema: {
+            tags,
+            summary: 'Photos of the tool, optionally of one angle',
+            params: dto.toolPhotoParam,
+            querystring: dto.photoQuery,
+            response: { 200: z.array(attachmentOutput) },
+          },
+        },
+        async (request): Promise<AttachmentOutput[]> => {
+          const all = await files.list(request.ctx, toolOwner(request.params.tool_id));
+          const angle = request.query.angle;
+          return angle ? all.filter((photo) => photo.tag === angle) : all;
+        },
+      );
+
+      uploads.post(
+        '/tools/shots/import',
+        {
+          ...record,
+          schema: {
+            tags,
+            summary:
+              'Shot readings from a CSV (asset_number, taken_at, counter_value or shots, note): all rows checked, all or nothing',
+            consumes: ['multipart/form-data', 'text/csv'],
+            querystring: z.object({ site_id: dto.toolIdParam.shape.id.optional() }),
+            response: { 200: dto.csvImportOutput },
+          },
+        },
+        async (request) => shots.importCsv(request.ctx, request.query.site_id, await csvBytes(request)),
+      );
+    });
   };
 }
