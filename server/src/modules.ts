@@ -31,6 +31,12 @@ import {
   registerFailuresGraphql,
 } from './modules/failures/index.ts';
 import { createLocalFileStore } from './platform/storage/local-file-store.ts';
+import {
+  createToolMaintenance,
+  createToolsModule,
+  maintenanceLogSiteOf,
+  toolSiteOf,
+} from './modules/tools/index.ts';
 import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
 import { createQualityModule, type QualityPipeline } from './modules/quality/index.ts';
 import { createProductionModule, registerProductionGraphql } from './modules/production/index.ts';
@@ -93,6 +99,10 @@ export function createModules(deps: {
       switch (ownerType) {
         case 'repair':
           return repairSiteOf(tx, ownerId);
+        case 'tool':
+          return toolSiteOf(tx, ownerId);
+        case 'maintenance_log':
+          return maintenanceLogSiteOf(tx, ownerId);
         case 'failure_report':
           return failureReportSiteOf(tx, ownerId);
         // Each owning module adds its case here as it lands; until then its records have no files.
@@ -110,6 +120,16 @@ export function createModules(deps: {
     files,
   });
 
+  // PM plans, maintenance logs and checklists; PM plans are evaluated in every shots transaction.
+  const toolMaintenance = createToolMaintenance({
+    db: deps.db,
+    raiseAction,
+    notify: notifications.raise,
+    siteMembers: activeSiteMembers,
+    files,
+  });
+  const tools = createToolsModule({ db: deps.db, files, afterShots: toolMaintenance.afterShots });
+
   const routes: ((app: HomApp) => Promise<void>)[] = [
     identity.routes,
     auditRoutes(audit),
@@ -124,6 +144,8 @@ export function createModules(deps: {
     fileRoutes(files),
     failures.routes,
     production.routes,
+    tools.routes,
+    toolMaintenance.routes,
     quality.routes,
     quality.analyticsRoutes,
     quality.deadLetterRoutes,
@@ -145,6 +167,8 @@ export function createModules(deps: {
     (builder) => registerFailuresGraphql(builder, failures.reports, registerFilesGraphql(builder, files)),
     quality.registerLimitGraphql,
     quality.registerGraphql,
+    tools.registerGraphql,
+    toolMaintenance.registerGraphql,
   ];
   return {
     identity,
@@ -159,6 +183,11 @@ export function createModules(deps: {
     history,
     failures: failures.reports,
     production: production.services,
+    tools: tools.services,
+    /** PM plans, maintenance logs, checklists; `runPmChecks` is the worker's periodic PM check. */
+    toolMaintenance,
+    /** For machine connectivity: a machine's cycle counter → shots of the tools mounted on it. */
+    recordMachineCycles: tools.recordMachineCycles,
     quality: quality.services,
     live: quality.live,
     /** Clients connected to GET /ws/live now (the hom_live_clients gauge). */

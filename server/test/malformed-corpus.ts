@@ -440,7 +440,7 @@ export function targets({ adminId, siteId, missingId }: CorpusIds): Target[] {
       strict: true,
       base: { status: 'in_progress' },
       fields: {
-        status: ['"done"', '""', '42', 'null', '["open"]', ...REQUIRED_TEXT],
+        status: ['"done"', '""', '["open"]', ...REQUIRED_TEXT],
         note: ['""', '42', '[]', `"${'n'.repeat(4001)}"`],
       },
       required: ['status'],
