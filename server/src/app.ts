@@ -36,7 +36,8 @@ export interface AppDeps {
     | 'refreshTokenTtlDays'
     | 'webDist'
     | 'filesDir'
-  >;
+  > &
+    Partial<Pick<Config, 's3'>>;
   secret: string;
   db: Database;
   log: Logger;

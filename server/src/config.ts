@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import type { S3StoreConfig } from './platform/storage/s3-file-store.ts';
 
 /** Every process role a HOM process can run; see docs/architecture.md. */
 export const PROCESS_ROLES = ['api', 'ingest', 'worker'] as const;
@@ -50,6 +51,20 @@ const envSchema = z.object({
   HOM_INGEST_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(64),
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
   SMTP_FROM: optionalString,
+  S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  S3_BUCKET: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'an S3 bucket name (3–63 lower-case letters, digits, . or -)',
+      )
+      .optional(),
+  ),
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_FORCE_PATH_STYLE: booleanFlag.default(true),
 });
 export type Env = z.output<typeof envSchema>;
 
@@ -66,8 +81,21 @@ const crossChecks = z
     HOM_ADMIN_PASSWORD: optionalString,
     SMTP_URL: optionalString,
     SMTP_FROM: optionalString,
+    S3_ENDPOINT: optionalString,
+    S3_BUCKET: optionalString,
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
   })
   .superRefine((env, ctx) => {
+    const s3 = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+    const s3Missing = s3.filter((name) => !env[name]);
+    if (s3Missing.length > 0 && s3Missing.length < s3.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [s3Missing[0]!],
+        message: `S3 storage needs ${s3.join(', ')} together (missing: ${s3Missing.join(', ')}); unset them all for the local folder`,
+      });
+    }
     if (env.SMTP_URL && !env.SMTP_FROM) {
       ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set' });
     }
@@ -125,6 +153,8 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From address of HOM's e-mail, e.g. "HOM <hom@plant.example>". */
   smtpFrom: string | undefined;
+  /** Attachments in an S3-compatible bucket (MinIO) instead of filesDir when S3_BUCKET is set (docs/files.md). */
+  s3: S3StoreConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -172,6 +202,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = readProcessEnv()): Config
     ingestPrefetch: env.HOM_INGEST_PREFETCH,
     smtpUrl: env.SMTP_URL,
     smtpFrom: env.SMTP_FROM,
+    s3: env.S3_BUCKET
+      ? {
+          endpoint: env.S3_ENDPOINT,
+          bucket: env.S3_BUCKET,
+          region: env.S3_REGION,
+          accessKeyId: env.S3_ACCESS_KEY_ID,
+          secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: env.S3_FORCE_PATH_STYLE,
+        }
+      : undefined,
   };
 }
 

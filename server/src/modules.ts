@@ -3,11 +3,8 @@ import type { Database } from './platform/db/database.ts';
 import type { Builder } from './platform/graphql/builder.ts';
 import type { HomApp } from './platform/http/types.ts';
 import {
-  actionItemRoutes,
-  createActionItemService,
   createActionRaiser,
   createNotificationService,
-  registerActionItemGraphql,
   notificationRoutes,
   registerNotificationGraphql,
 } from './modules/actions/index.ts';
@@ -34,6 +31,7 @@ import {
   registerFailuresGraphql,
 } from './modules/failures/index.ts';
 import { createLocalFileStore } from './platform/storage/local-file-store.ts';
+import { createS3FileStore } from './platform/storage/s3-file-store.ts';
 import {
   createToolMaintenance,
   createToolsModule,
@@ -57,18 +55,13 @@ import {
 export function createModules(deps: {
   db: Database;
   secret: string;
-  config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlDays' | 'filesDir'>;
+  config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlDays' | 'filesDir'> &
+    Partial<Pick<Config, 's3'>>;
   pipeline: QualityPipeline;
 }) {
   const notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
   /** Creates action items in the caller's transaction; modules whose findings need action get it. */
   const raiseAction = createActionRaiser({ notify: notifications.raise });
-  const actionItems = createActionItemService({
-    db: deps.db,
-    raise: raiseAction,
-    notify: notifications.raise,
-    siteMembers: activeSiteMembers,
-  });
   const identity = createIdentityModule({
     db: deps.db,
     onUserRegistered: async (user) => {
@@ -102,7 +95,7 @@ export function createModules(deps: {
   });
   const files = createFileService({
     db: deps.db,
-    store: createLocalFileStore(deps.config.filesDir),
+    store: deps.config.s3 ? createS3FileStore(deps.config.s3) : createLocalFileStore(deps.config.filesDir),
     // Which site an attachment's owner is on (row-level security hides other sites' owners).
     ownerSite: (tx, ownerType, ownerId) => {
       switch (ownerType) {
@@ -143,7 +136,6 @@ export function createModules(deps: {
     identity.routes,
     auditRoutes(audit),
     notificationRoutes(notifications),
-    actionItemRoutes(actionItems),
     plantRoutes(plant),
     calendarRoutes(calendars),
     plantCsvRoutes(plantCsv),
@@ -166,7 +158,6 @@ export function createModules(deps: {
     identity.registerGraphql,
     (builder) => registerAuditGraphql(builder, audit),
     (builder) => registerNotificationGraphql(builder, notifications),
-    (builder) => registerActionItemGraphql(builder, actionItems),
     (builder) => {
       const plantRefs = registerPlantGraphql(builder, plant);
       registerMaintenanceGraphql(builder, { downtimes, catalog, plant }, plantRefs);
@@ -186,7 +177,6 @@ export function createModules(deps: {
     audit,
     notifications,
     raiseAction,
-    actionItems,
     plant,
     downtimes,
     catalog,

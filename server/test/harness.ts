@@ -25,7 +25,9 @@ export interface Harness {
 }
 
 /** A fresh database copied from the migrated template, an app on it, and a signed-in admin. */
-export async function createHarness(options: { production?: boolean } = {}): Promise<Harness> {
+export async function createHarness(
+  options: { production?: boolean; config?: Partial<Parameters<typeof buildApp>[0]['config']> } = {},
+): Promise<Harness> {
   const base = inject('ownerBaseUrl');
   const template = inject('templateDatabase');
   const databaseName = `${template}_${randomBytes(4).toString('hex')}`;
@@ -46,6 +48,7 @@ export async function createHarness(options: { production?: boolean } = {}): Pro
       refreshTokenTtlDays: 30,
       webDist: path.resolve('web/dist'),
       filesDir: path.join(os.tmpdir(), `hom-test-files-${databaseName}`),
+      ...options.config,
     },
     secret: TEST_SECRET,
     db,

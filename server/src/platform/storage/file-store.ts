@@ -3,8 +3,8 @@ import type { Readable } from 'node:stream';
 
 /**
  * Where uploaded files live. Keys are made by the server (`newStorageKey`), never taken from a user's
- * file name. Local folder today (`createLocalFileStore`); an S3-compatible store (MinIO) for the
- * scale-out shape is a later increment that implements the same three calls.
+ * file name. A local folder by default (`createLocalFileStore`), or an S3-compatible bucket such as
+ * MinIO for the scale-out shape (`createS3FileStore`, when S3_BUCKET is set).
  */
 export interface FileStore {
   /** Stores `data` under `key` whole or not at all: a reader never sees half a file. */
