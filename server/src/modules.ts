@@ -3,8 +3,11 @@ import type { Database } from './platform/db/database.ts';
 import type { Builder } from './platform/graphql/builder.ts';
 import type { HomApp } from './platform/http/types.ts';
 import {
+  actionItemRoutes,
+  createActionItemService,
   createActionRaiser,
   createNotificationService,
+  registerActionItemGraphql,
   notificationRoutes,
   registerNotificationGraphql,
 } from './modules/actions/index.ts';
@@ -62,6 +65,12 @@ export function createModules(deps: {
   const notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
   /** Creates action items in the caller's transaction; modules whose findings need action get it. */
   const raiseAction = createActionRaiser({ notify: notifications.raise });
+  const actionItems = createActionItemService({
+    db: deps.db,
+    raise: raiseAction,
+    notify: notifications.raise,
+    siteMembers: activeSiteMembers,
+  });
   const identity = createIdentityModule({
     db: deps.db,
     onUserRegistered: async (user) => {
@@ -136,6 +145,7 @@ export function createModules(deps: {
     identity.routes,
     auditRoutes(audit),
     notificationRoutes(notifications),
+    actionItemRoutes(actionItems),
     plantRoutes(plant),
     calendarRoutes(calendars),
     plantCsvRoutes(plantCsv),
@@ -158,6 +168,7 @@ export function createModules(deps: {
     identity.registerGraphql,
     (builder) => registerAuditGraphql(builder, audit),
     (builder) => registerNotificationGraphql(builder, notifications),
+    (builder) => registerActionItemGraphql(builder, actionItems),
     (builder) => {
       const plantRefs = registerPlantGraphql(builder, plant);
       registerMaintenanceGraphql(builder, { downtimes, catalog, plant }, plantRefs);
@@ -177,6 +188,7 @@ export function createModules(deps: {
     audit,
     notifications,
     raiseAction,
+    actionItems,
     plant,
     downtimes,
     catalog,

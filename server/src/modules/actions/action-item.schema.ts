@@ -44,6 +44,8 @@ export interface ActionItemTable {
   completed_by: number | null;
   overdue_notified_at: Date | null;
   escalation_level: Generated<number>;
+  /** When it was last escalated to the site's managers (migration 0013). */
+  escalated_at: Generated<Date | null>;
 }
 
 export interface ActionItemEventTable {
@@ -58,8 +60,16 @@ export interface ActionItemEventTable {
   note: string | null;
 }
 
+export interface ActionDigestTable {
+  user_id: number;
+  digest_date: string;
+  sent_at: Generated<Date>;
+  open_count: number;
+}
+
 declare module '../../platform/db/tables.ts' {
   interface Tables {
+    action_digests: ActionDigestTable;
     action_items: ActionItemTable;
     action_item_events: ActionItemEventTable;
   }

@@ -21,3 +21,12 @@ export {
   type ActionStatus,
   type ActionPriority,
 } from './action-item.schema.ts';
+export { createActionItemService, type ActionItemService } from './action-item.service.ts';
+export { actionItemRoutes } from './action-item.routes.ts';
+export { registerActionItemGraphql } from './action-item.graphql.ts';
+export {
+  actionFilterInput,
+  actionOutput,
+  type ActionOutput,
+  type ActionDetailOutput,
+} from './action-item.dto.ts';

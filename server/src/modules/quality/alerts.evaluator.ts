@@ -36,6 +36,18 @@ export function createAlertEvaluator(deps: {
   notify: Notify;
   log: Logger;
   now?: () => Date;
+  /** Called in the raising transaction for each new alert (the wiring raises an action item). */
+  onRaised?: (
+    tx: Tx,
+    alert: {
+      id: number;
+      site_id: number;
+      machine_id: number;
+      test_step: string;
+      kind: string;
+      message: string;
+    },
+  ) => Promise<unknown>;
 }) {
   const now = deps.now ?? (() => new Date());
   let pending = new Map<string, { machine_id: number; test_step: string; machine_code: string }>();
@@ -113,6 +125,14 @@ export function createAlertEvaluator(deps: {
       site_id: state.site_id,
       data: { alert_id: alert.id, machine_id: state.machine_id, test_step: state.test_step, kind },
       recipients: { roles: ['admin', 'manager', 'technician'] },
+    });
+    await deps.onRaised?.(tx, {
+      id: alert.id,
+      site_id: state.site_id,
+      machine_id: state.machine_id,
+      test_step: state.test_step,
+      kind,
+      message,
     });
   }
 
