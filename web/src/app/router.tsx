@@ -16,6 +16,8 @@ import { MyStagesPage } from '../features/production/my-stages-page.tsx';
 import { ProductionBoardPage } from '../features/production/production-board-page.tsx';
 import { RoutesPage } from '../features/production/routes-page.tsx';
 import { WorkOrderPage } from '../features/production/work-order-page.tsx';
+import { ToolPage } from '../features/tools/tool-page.tsx';
+import { ToolsPage } from '../features/tools/tools-page.tsx';
 import { SpecLimitsPage } from '../features/quality-limits/spec-limits-page.tsx';
 import { QualityPage } from '../features/quality/quality-page.tsx';
 import { RepairFormPage } from '../features/repairs/repair-form-page.tsx';
@@ -147,6 +149,16 @@ const shellPages = [
     getParentRoute: () => shellRoute,
     path: 'production/issues',
     component: guarded('issue:manage', IssuesPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'tools',
+    component: guarded('plant:read', ToolsPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'tools/$toolId',
+    component: guarded('plant:read', ToolPage),
   }),
   createRoute({
     getParentRoute: () => shellRoute,

@@ -17,7 +17,9 @@ export type Permission =
   | 'workorder:plan'
   | 'stage:work'
   | 'issue:manage'
-  | 'quality:manage';
+  | 'quality:manage'
+  | 'tool:manage'
+  | 'shots:record';
 
 export function useCurrentUser() {
   return useQuery({ queryKey: currentUserKey, queryFn: fetchCurrentUser, staleTime: 60_000 });
