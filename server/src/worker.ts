@@ -1,6 +1,7 @@
 import { SYSTEM_SCOPE, type Database } from './platform/db/database.ts';
 import type { Logger } from './platform/logger.ts';
-import { pruneAttempts } from './modules/identity/index.ts';
+import { createActionJobs, createNotificationService } from './modules/actions/index.ts';
+import { pruneAttempts, usersWithPermission } from './modules/identity/index.ts';
 import { ensureResultPartitionsAhead } from './modules/quality/index.ts';
 import { deliverDueMail, pendingMailCount, smtpTransport } from './platform/mail/index.ts';
 
@@ -23,6 +24,7 @@ export function startWorker(deps: {
 }): Worker {
   const log = deps.log.child({ role: 'worker' });
   const mail = startMailSender(deps.db, log, deps.mail);
+  const actions = startActionJobs(deps.db, log);
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
     running = deps.db
@@ -38,7 +40,7 @@ export function startWorker(deps: {
   return {
     async stop() {
       clearInterval(timer);
-      await Promise.all([running, mail.stop()]);
+      await Promise.all([running, mail.stop(), actions.stop()]);
     },
   };
 }
@@ -74,6 +76,29 @@ function startMailSender(
       clearInterval(timer);
       await running;
       transport?.close();
+    },
+  };
+}
+
+/** Action items, hourly: overdue reminders and escalation, and each person's daily digest (docs/actions.md). */
+function startActionJobs(db: Database, log: Logger): Worker {
+  const notifications = createNotificationService({ db, findRecipients: usersWithPermission });
+  const jobs = createActionJobs({ db, notify: notifications.raise, findRecipients: usersWithPermission });
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = jobs
+      .remindOverdue()
+      .then((overdue) => jobs.sendDigests().then((digests) => ({ ...overdue, digests: digests.sent })))
+      .then((result) => log.debug(result, 'action items: overdue reminders and digests'))
+      .catch((error: unknown) => log.warn({ err: error }, 'action item jobs failed'));
+  };
+  tick();
+  const timer = setInterval(tick, HOUR);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
     },
   };
 }

@@ -30,3 +30,4 @@ export {
   type ActionOutput,
   type ActionDetailOutput,
 } from './action-item.dto.ts';
+export { createActionJobs, type ActionJobs, ESCALATE_EVERY_DAYS } from './action-item.jobs.ts';
