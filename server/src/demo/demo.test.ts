@@ -194,6 +194,8 @@ describe('the demo seeder', () => {
       'work_order_stages',
       'stage_assignments',
       'production_issues',
+      'tools',
+      'tool_shot_readings',
     ] as const)
       expect(counts![table], table).toBeGreaterThan(0);
     expect(await seedDemo({ ownerUrl: h.ownerUrl, log, plant: small })).toBeNull();

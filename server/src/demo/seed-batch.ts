@@ -17,6 +17,8 @@ export interface SeedCounts {
   work_order_stages: number;
   stage_assignments: number;
   production_issues: number;
+  tools: number;
+  tool_shot_readings: number;
 }
 
 /** Database ids of the plant's generated keys and of the catalog's codes. */

@@ -11,6 +11,7 @@ import { generatePlant, type DemoOptions, type DemoPlant } from './generator.ts'
 import type { MachineHistory } from './history.ts';
 import { generateProduction } from './production.ts';
 import { writeBatch, type SeedCounts } from './seed-batch.ts';
+import { writeTools } from './tools.ts';
 
 export type { SeedCounts };
 
@@ -146,6 +147,8 @@ async function writePlant(client: pg.Client, plant: DemoPlant, batchSize: number
     work_order_stages: 0,
     stage_assignments: 0,
     production_issues: 0,
+    tools: 0,
+    tool_shot_readings: 0,
   };
   const ids = { siteIds, machineIds, userIds, reasons, failureCodes };
   let batch: MachineHistory[] = [];
@@ -160,6 +163,7 @@ async function writePlant(client: pg.Client, plant: DemoPlant, batchSize: number
   }
   if (batch.length > 0) await writeBatch(client, batch, ids, counts);
   await writeProduction(client, plant, { siteIds, lineIds, machineIds, userIds }, counts);
+  await writeTools(client, plant, { siteIds, machineIds }, counts);
   return counts;
 }
 
