@@ -10,7 +10,11 @@ import { failureReportRoutes } from './failure-report.routes.ts';
 
 export { registerFailuresGraphql } from './failures.graphql.ts';
 export { failureReportSiteOf } from './failure-report.repository.ts';
-export type { FailureReportOutput } from './failure-report.dto.ts';
+export {
+  failureReportFilterInput,
+  failureReportOutput,
+  type FailureReportOutput,
+} from './failure-report.dto.ts';
 export type { FailureReportService } from './failure-report.service.ts';
 
 /** Failure reports on tools and machines, with photos and the action item each one raises. */

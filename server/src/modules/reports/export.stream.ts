@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { z } from 'zod';
 import type { RequestContext } from '../../platform/auth/actor.ts';
+import { parseInput } from '../../platform/validation.ts';
 import { guardFormula } from '../plant/index.ts';
 import { exportTooLarge, unknownExportFormat } from './reports.errors.ts';
 
@@ -27,8 +28,10 @@ type Cell = string | number | boolean | Date | null | undefined;
  */
 export interface ExportList {
   name: string;
-  /** The list's filters without `cursor` and `limit` (query strings are validated by it). */
-  query: z.ZodObject;
+  /** The names of the list's filters (for the API description). */
+  filters: readonly string[];
+  /** The query string's filters, validated by the list's own filter schema (422 when wrong). */
+  parse(raw: Record<string, unknown>): Record<string, unknown>;
   /** Columns of the CSV, in the order of the list's output fields. */
   columns: readonly string[];
   page(
@@ -61,7 +64,16 @@ export function exportOf<S extends z.ZodObject, O extends z.ZodObject>(spec: Lis
   const custom = (spec.cells ?? {}) as Record<string, ((row: z.output<O>) => Cell) | undefined>;
   return {
     name: spec.name,
-    query: spec.filter.omit({ cursor: true, limit: true } as never) as unknown as z.ZodObject,
+    filters: Object.keys(shape).filter((key) => key !== 'cursor' && key !== 'limit'),
+    parse(raw) {
+      const { cursor: _cursor, limit: _limit, ...filters } = raw;
+      const {
+        cursor: _none,
+        limit: _default,
+        ...parsed
+      } = parseInput(spec.filter, filters) as Record<string, unknown>;
+      return parsed;
+    },
     columns,
     page(ctx, query, cursor, limit) {
       const filter = {

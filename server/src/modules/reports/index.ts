@@ -19,7 +19,7 @@ export function createReportsModule(deps: {
 }) {
   const weekly = createWeeklyReportService(deps);
   const exports = createExportService({ db: deps.db });
-  const lists = exportLists(deps.lists);
+  const lists = exportLists(deps.db, deps.lists);
   return {
     weekly,
     exports,

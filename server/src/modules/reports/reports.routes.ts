@@ -25,7 +25,8 @@ export function exportRoutes(exports: ExportService, lists: readonly ExportList[
           schema: {
             tags: ['reports'],
             summary: `Every ${list.name.replace('-', ' ')} row the list's filters match, as CSV or a JSON array (no page limit)`,
-            querystring: list.query.extend({
+            description: `Filters, as on the list: ${list.filters.join(', ')}.`,
+            querystring: z.looseObject({
               format: z
                 .string()
                 .max(20)
@@ -35,8 +36,9 @@ export function exportRoutes(exports: ExportService, lists: readonly ExportList[
           },
         },
         async (request, reply) => {
-          const { format: rawFormat, ...query } = request.query as Record<string, unknown>;
+          const { format: rawFormat, ...raw } = request.query as Record<string, unknown>;
           const format = parseFormat(rawFormat);
+          const query = list.parse(raw);
           const { filename, chunks } = await exports.open(request.ctx, list, query, format);
           return reply
             .header('content-type', CONTENT_TYPES[format])

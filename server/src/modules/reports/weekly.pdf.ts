@@ -19,7 +19,8 @@ export interface WeeklyData {
     unplanned_seconds: number;
     notes: string[];
   };
-  downtime_by_reason: { label: string; seconds: number; count: number }[];
+  /** `label` is code and name (the table), `name` alone (the chart). */
+  downtime_by_reason: { label: string; name: string; seconds: number; count: number }[];
   failure_codes: FailureCodeCount[];
   overdue: { total: number; items: OverdueAction[] };
   tools: ToolNearLimit[];
@@ -47,7 +48,7 @@ export const formatHours = (hours: number | null): string => (hours === null ? '
 export const formatShare = (share: number | null): string =>
   share === null ? '—' : `${(share * 100).toFixed(1)} %`;
 const dateTime = (at: Date, timeZone: string) =>
-  new Intl.DateTimeFormat('en-GB', {
+  new Intl.DateTimeFormat('sv-SE', {
     timeZone,
     year: 'numeric',
     month: '2-digit',
@@ -160,7 +161,12 @@ export function renderWeeklyPdf(data: WeeklyData): Promise<Buffer> {
         .font(regular)
         .fontSize(9)
         .fillColor('#111111')
-        .text(latin1(bar.label), MARGIN, y + 3, { width: labelWidth - 6, lineBreak: false, ellipsis: true });
+        .text(latin1(bar.label), MARGIN, y + 3, {
+          width: labelWidth - 6,
+          height: ROW - 4,
+          lineBreak: false,
+          ellipsis: true,
+        });
       const length = max > 0 ? Math.max(1, (bar.value / max) * barArea) : 0;
       doc
         .rect(MARGIN + labelWidth, y + 2, length, ROW - 5)
@@ -216,7 +222,7 @@ export function renderWeeklyPdf(data: WeeklyData): Promise<Buffer> {
     const top = data.downtime_by_reason.slice(0, 8);
     barChart(
       top.map((entry) => ({
-        label: entry.label,
+        label: entry.name,
         value: entry.seconds,
         text: formatHours(entry.seconds / 3600),
       })),

@@ -95,6 +95,7 @@ export function createWeeklyReportService(deps: WeeklyReportDeps) {
       },
       downtime_by_reason: kpi.pareto.map((entry) => ({
         label: entry.reason ? `${entry.reason.code} ${entry.reason.name}` : 'No reason given',
+        name: entry.reason?.name ?? 'No reason given',
         seconds: entry.seconds,
         count: entry.count,
       })),

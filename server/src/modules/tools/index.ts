@@ -12,6 +12,10 @@ export type { AfterShots } from './shots.service.ts';
 export type { ToolOutput, MountingOutput, ShotReadingOutput } from './tools.dto.ts';
 export { toolNotFound } from './tools.errors.ts';
 export { computeDeltas, type DeltaInput, type DeltaResult } from './shots.deltas.ts';
+export { evaluatePm } from './pm.due.ts';
+// For the reports module's exports: the lists' own filters and output fields.
+export { toolFilterInput, toolOutput } from './tools.dto.ts';
+export { logFilterInput, logOutput } from './maintenance-log.dto.ts';
 // Tool maintenance: PM plans, maintenance logs with checklists, checklist templates.
 export { createToolMaintenance, type ToolMaintenance } from './pm.module.ts';
 export { maintenanceLogSiteOf } from './maintenance-log.service.ts';

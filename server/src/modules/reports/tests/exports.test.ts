@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../../platform/auth/actor.ts';
 import {
@@ -202,5 +203,100 @@ describe('exports of repairs and downtimes', () => {
     expect((await read({ chunk: 2 })).map((row) => row.id)).toEqual(expected.map((row) => row.id));
     expect((await read({ chunk: 3, maxRows: 8 })).length).toBe(8);
     await expect(read({ chunk: 2, maxRows: 7 })).rejects.toMatchObject({ code: 'EXPORT_TOO_LARGE' });
+  });
+});
+
+describe('exports of tools, shot readings, maintenance logs, failure reports and action items', () => {
+  let owner: pg.Client;
+  let toolA: number;
+
+  beforeAll(async () => {
+    owner = new pg.Client({ connectionString: h.ownerUrl });
+    await owner.connect();
+    const tools = await owner.query<{ id: number; site_id: number }>(
+      // Distinct creation times in whole milliseconds: the tools list's cursor keeps milliseconds only.
+      `insert into tools (site_id, asset_number, name, life_limit_shots, total_shots, notes, created_at)
+       select $1::bigint, 'MLD-' || n, 'Mould ' || n, 100000, n * 1000, case when n = 2 then '@SUM(1+1)' end,
+              '2026-03-01T00:00:00Z'::timestamptz + n * interval '1 second'
+         from generate_series(1, 4) n
+       union all select $2::bigint, 'MLD-B1', 'Beta mould', null, 0, null, '2026-03-01T00:00:00Z'
+       returning id, site_id`,
+      [siteA.id, siteB.id],
+    );
+    toolA = tools.rows[0]?.id ?? 0;
+    const toolB = tools.rows.find((tool) => tool.site_id === siteB.id)?.id;
+    await owner.query(
+      `insert into tool_shot_readings (tool_id, site_id, taken_at, source, kind, counter_value, delta)
+       select $1::bigint, $2::bigint, '2026-03-01T00:00:00Z'::timestamptz + n * interval '1 hour', 'manual', 'counter', n * 100, 100
+         from generate_series(1, 5) n
+       union all select $3::bigint, $4::bigint, '2026-03-01T00:00:00Z', 'manual', 'counter', 7, 0`,
+      [toolA, siteA.id, toolB, siteB.id],
+    );
+    await owner.query(
+      `insert into maintenance_logs (site_id, tool_id, kind, performed_by, started_at, duration_minutes, findings)
+       select $1::bigint, $2::bigint, 'cleaning', $3::bigint, '2026-03-02T00:00:00Z'::timestamptz + n * interval '1 day', 30 + n, 'Vents clean ' || n
+         from generate_series(1, 3) n
+       union all select $4::bigint, $5::bigint, 'cleaning', $3::bigint, '2026-03-02T00:00:00Z', 10, 'Beta log'`,
+      [siteA.id, toolA, planner.id, siteB.id, toolB],
+    );
+    await owner.query(
+      `insert into failure_reports (site_id, machine_id, failure_code_id, severity, description, occurred_at)
+       select $1::bigint, $2::bigint, $3::bigint, 'medium', 'Crack ' || n, '2026-03-03T00:00:00Z'::timestamptz + n * interval '1 hour'
+         from generate_series(1, 3) n
+       union all select $4::bigint, $5::bigint, $3::bigint, 'low', 'Beta failure', '2026-03-03T00:00:00Z'`,
+      [siteA.id, machineA.id, failureCodeId, siteB.id, machineB.id],
+    );
+    await owner.query(
+      `insert into action_items (site_id, title, source, priority, due_at)
+       select $1::bigint, 'Action ' || n, 'manual', 'medium', '2026-03-10T00:00:00Z'::timestamptz + n * interval '1 day'
+         from generate_series(1, 4) n
+       union all select $2::bigint, 'Beta action', 'manual', 'low', null`,
+      [siteA.id, siteB.id],
+    );
+  });
+  afterAll(() => owner.end());
+
+  for (const list of ['tools', 'maintenance-logs', 'failure-reports', 'action-items'] as const) {
+    it(`${list}: JSON and CSV hold exactly the list endpoint's rows, and only the caller's sites`, async () => {
+      const expected = await listAll(`/${list}?site_id=${siteA.id}`, technician.token);
+      expect(expected.length).toBeGreaterThanOrEqual(3);
+      const json = await get(`/exports/${list}?format=json&site_id=${siteA.id}`, technician.token);
+      expect(json.statusCode).toBe(200);
+      expect(json.json()).toEqual(expected);
+      const csv = await get(`/exports/${list}?site_id=${siteA.id}`, technician.token);
+      expect(csv.statusCode).toBe(200);
+      expect(csvRows(csv.body).map((row) => Number(row.id))).toEqual(expected.map((row) => row.id));
+      const everything = (await get(`/exports/${list}?format=json`, technician.token)).json();
+      expect(everything.every((row: { site_id: number }) => row.site_id === siteA.id)).toBe(true);
+      expect(JSON.stringify(everything)).not.toContain('Beta');
+    });
+  }
+
+  it("shot-readings: a tool's readings as GET /tools/:id/shots shows them, newest first, never another site's", async () => {
+    const summary = await get(`/tools/${toolA}/shots`, technician.token);
+    expect(summary.statusCode).toBe(200);
+    const readings = summary.json().readings as Record<string, unknown>[];
+    expect(readings).toHaveLength(5);
+    const json = (await get(`/exports/shot-readings?format=json&tool_id=${toolA}`, technician.token)).json();
+    expect(
+      json.map(({ site_id: _site, asset_number: _asset, ...reading }: Record<string, unknown>) => reading),
+    ).toEqual(readings);
+    expect(json[0]).toMatchObject({ asset_number: 'MLD-1', site_id: siteA.id });
+    const csv = csvRows((await get(`/exports/shot-readings?site_id=${siteA.id}`, technician.token)).body);
+    expect(csv.map((row) => Number(row.id))).toEqual(readings.map((reading) => reading.id));
+    const all = (await get('/exports/shot-readings?format=json', technician.token)).json();
+    expect(all).toHaveLength(5);
+    const period = (
+      await get(
+        `/exports/shot-readings?format=json&from=2026-03-01T02:00:00Z&to=2026-03-01T04:00:00Z`,
+        technician.token,
+      )
+    ).json();
+    expect(period.map((row: { counter_value: number }) => row.counter_value)).toEqual([300, 200]);
+  });
+
+  it('defuses formula-like tool notes in CSV', async () => {
+    const rows = csvRows((await get(`/exports/tools?site_id=${siteA.id}`, technician.token)).body);
+    expect(rows.map((row) => row.notes)).toContain("'@SUM(1+1)");
   });
 });
