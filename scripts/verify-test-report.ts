@@ -40,6 +40,10 @@ const REQUIRED_SUITES = [
   'server/src/platform/mail/mail.test.ts',
   'server/src/modules/tools/tests/tools.test.ts',
   'server/src/modules/tools/tests/shots-deltas.test.ts',
+  'server/src/modules/tools/tests/pm-due.test.ts',
+  'server/src/modules/tools/tests/pm-plans.test.ts',
+  'server/src/modules/tools/tests/maintenance-log.test.ts',
+  'server/src/modules/tools/tests/checklist-templates.test.ts',
   'server/src/modules/reports/tests/exports.test.ts',
   'server/src/modules/reports/tests/weekly-report.test.ts',
 ];

@@ -47,7 +47,16 @@ export function maintenanceLogRoutes(logs: MaintenanceLogService, files?: LogFil
       async (request, reply) => reply.status(201).send(await logs.create(request.ctx, request.body)),
     );
 
-    if (!files) return;
+    if (files) await app.register(photoRoutes(files));
+  };
+}
+
+/** Photos of logs, in their own scope: only these routes take multipart bodies (the log itself is JSON). */
+function photoRoutes(files: LogFiles) {
+  return async function routes(app: HomApp): Promise<void> {
+    const read = { config: { access: { permission: 'plant:read' } } } as const;
+    const write = { config: { access: { permission: 'toollog:write' } } } as const;
+    const tags = ['maintenance-logs'];
     const maxBytes = files.limits.maxBytes;
     await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } });
     const owner = (logId: number) => ({ owner_type: 'maintenance_log', owner_id: logId }) as const;

@@ -19,7 +19,9 @@ export type Permission =
   | 'issue:manage'
   | 'quality:manage'
   | 'tool:manage'
-  | 'shots:record';
+  | 'shots:record'
+  | 'action:work'
+  | 'action:manage';
 
 export function useCurrentUser() {
   return useQuery({ queryKey: currentUserKey, queryFn: fetchCurrentUser, staleTime: 60_000 });

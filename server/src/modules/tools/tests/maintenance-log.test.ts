@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../../../../test/harness.ts';
 import { SYSTEM_SCOPE } from '../../../platform/db/database.ts';
+import { multipart, png } from '../../files/tests/files.fixtures.ts';
 import {
   actionEvents,
   actionsOf,
@@ -272,6 +273,54 @@ describe('maintenance logs', () => {
       token: h.adminToken,
     });
     expect(repairs.json().items).toEqual([]);
+  });
+
+  it('takes photos on a log through the files service; other sites and operators cannot add them', async () => {
+    const tool = await buildTool(h, plant.siteId);
+    const log = (
+      await postLog({
+        tool_id: tool.id,
+        kind: 'repair',
+        started_at: new Date().toISOString(),
+        duration_minutes: 20,
+      })
+    ).json();
+    const upload = multipart('worn-pin.png', await png());
+    const added = await h.request({
+      method: 'POST',
+      url: `/maintenance-logs/${log.id}/photos`,
+      token: plant.technician.token,
+      ...upload,
+    });
+    await expectStatus(added, 201);
+    expect(added.json()).toMatchObject({ owner_type: 'maintenance_log', owner_id: log.id, kind: 'image' });
+    const listed = await h.request({
+      method: 'GET',
+      url: `/maintenance-logs/${log.id}/photos`,
+      token: plant.operator.token,
+    });
+    expect(listed.json()).toHaveLength(1);
+    const again = multipart('x.png', await png());
+    expect(
+      (
+        await h.request({
+          method: 'POST',
+          url: `/maintenance-logs/${log.id}/photos`,
+          token: plant.operator.token,
+          ...again,
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await h.request({
+          method: 'POST',
+          url: `/maintenance-logs/${log.id}/photos`,
+          token: plant.outsider.token,
+          ...again,
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   it('GraphQL writes a log with its checklist and reads it back', async () => {
