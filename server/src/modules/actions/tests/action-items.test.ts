@@ -78,7 +78,11 @@ describe('action items', () => {
     );
     const mine = await h.request({ method: 'GET', url: '/action-items?assignee=mine', token: tech.token });
     expect(mine.json().items.map((i: { id: number }) => i.id)).toContain(created.id);
-    const theirs = await h.request({ method: 'GET', url: '/action-items?assignee=mine', token: operator.token });
+    const theirs = await h.request({
+      method: 'GET',
+      url: '/action-items?assignee=mine',
+      token: operator.token,
+    });
     expect(theirs.json().items.map((i: { id: number }) => i.id)).not.toContain(created.id);
     // The audit log has it.
     const audit = await h.request({
@@ -110,12 +114,16 @@ describe('action items', () => {
     expect(done.statusCode).toBe(200);
     expect(done.json()).toMatchObject({ status: 'completed', resolution: 'Pin replaced, 20 good shots' });
     expect(done.json().completed_at).toBeTruthy();
-    const detail = (await h.request({ method: 'GET', url: `/action-items/${id}`, token: viewer.token })).json();
-    expect(detail.events.map((e: { kind: string; to_value: string | null }) => [e.kind, e.to_value])).toEqual([
-      ['created', 'open'],
-      ['status', 'in_progress'],
-      ['status', 'completed'],
-    ]);
+    const detail = (
+      await h.request({ method: 'GET', url: `/action-items/${id}`, token: viewer.token })
+    ).json();
+    expect(detail.events.map((e: { kind: string; to_value: string | null }) => [e.kind, e.to_value])).toEqual(
+      [
+        ['created', 'open'],
+        ['status', 'in_progress'],
+        ['status', 'completed'],
+      ],
+    );
     expect(detail.events[2].note).toBe('Pin replaced, 20 good shots');
     expect(detail.allowed_transitions).toEqual([]);
   });
@@ -191,7 +199,10 @@ describe('action items', () => {
       payload: { note: 'Spare pins are in drawer 3' },
     });
     expect(response.statusCode).toBe(201);
-    expect(response.json().events.at(-1)).toMatchObject({ kind: 'comment', note: 'Spare pins are in drawer 3' });
+    expect(response.json().events.at(-1)).toMatchObject({
+      kind: 'comment',
+      note: 'Spare pins are in drawer 3',
+    });
     const empty = await h.request({
       method: 'POST',
       url: `/action-items/${id}/comments`,
@@ -203,9 +214,9 @@ describe('action items', () => {
 
   it('other sites see nothing: 404 on read and writes, empty lists', async () => {
     const { id } = await newAction();
-    expect((await h.request({ method: 'GET', url: `/action-items/${id}`, token: stranger.token })).statusCode).toBe(
-      404,
-    );
+    expect(
+      (await h.request({ method: 'GET', url: `/action-items/${id}`, token: stranger.token })).statusCode,
+    ).toBe(404);
     expect((await move(stranger.token, id, 'cancelled')).statusCode).toBe(404);
     const patch = await h.request({
       method: 'PATCH',
@@ -220,7 +231,11 @@ describe('action items', () => {
 
   it('filters: overdue, status, source, machine, due window; cursor pages', async () => {
     const late = await newAction({ due_at: '2020-01-01T00:00:00Z', title: 'Late one' });
-    const overdue = await h.request({ method: 'GET', url: '/action-items?overdue=true', token: manager.token });
+    const overdue = await h.request({
+      method: 'GET',
+      url: '/action-items?overdue=true',
+      token: manager.token,
+    });
     const ids = overdue.json().items.map((i: { id: number; overdue: boolean }) => i.id);
     expect(ids).toContain(late.id);
     expect(overdue.json().items.every((i: { overdue: boolean }) => i.overdue)).toBe(true);
@@ -290,14 +305,22 @@ describe('action items', () => {
       status: 'IN_PROGRESS',
       allowedTransitions: ['COMPLETED'],
     });
-    const refused = await gql(tech.token, `mutation($id: ID!) { moveActionItem(id: $id, status: OPEN) { id } }`, {
-      id,
-    });
+    const refused = await gql(
+      tech.token,
+      `mutation($id: ID!) { moveActionItem(id: $id, status: OPEN) { id } }`,
+      {
+        id,
+      },
+    );
     expect(refused.json().errors[0].extensions.code).toBe('INVALID_ACTION_TRANSITION');
     const created = await gql(
       manager.token,
       `mutation { createActionItem(input: { title: "From GraphQL", priority: LOW }) { id source priority status } }`,
     );
-    expect(created.json().data.createActionItem).toMatchObject({ source: 'MANUAL', priority: 'LOW', status: 'OPEN' });
+    expect(created.json().data.createActionItem).toMatchObject({
+      source: 'MANUAL',
+      priority: 'LOW',
+      status: 'OPEN',
+    });
   });
 });

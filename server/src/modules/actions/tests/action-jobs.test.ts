@@ -54,9 +54,9 @@ describe('overdue reminders, escalation and the daily digest', () => {
   const outbox = () =>
     h.db.transaction(SYSTEM_SCOPE, (tx) => tx.selectFrom('mail_outbox').selectAll().orderBy('id').execute());
   const notes = async (token: string, kind: string) =>
-    (await h.request({ method: 'GET', url: '/notifications', token })).json().items.filter(
-      (n: { kind: string }) => n.kind === kind,
-    );
+    (await h.request({ method: 'GET', url: '/notifications', token }))
+      .json()
+      .items.filter((n: { kind: string }) => n.kind === kind);
 
   it('tells the assignee once a day while overdue, in the app and by e-mail', async () => {
     expect(await jobs.remindOverdue(new Date(due.getTime() - HOUR))).toEqual({ reminded: 0, escalated: 0 });
@@ -67,7 +67,10 @@ describe('overdue reminders, escalation and the daily digest', () => {
       [['tech@plant.example'], 'Overdue action: Polish cavity 2'],
     ]);
     // Same day again: nothing new.
-    expect(await jobs.remindOverdue(new Date(due.getTime() + 5 * HOUR))).toEqual({ reminded: 0, escalated: 0 });
+    expect(await jobs.remindOverdue(new Date(due.getTime() + 5 * HOUR))).toEqual({
+      reminded: 0,
+      escalated: 0,
+    });
     // Next day: reminded again, not yet escalated.
     expect(await jobs.remindOverdue(new Date(due.getTime() + DAY + 2 * HOUR))).toEqual({
       reminded: 1,
@@ -82,7 +85,9 @@ describe('overdue reminders, escalation and the daily digest', () => {
     const at = new Date(due.getTime() + 2 * DAY + 3 * HOUR);
     expect(await jobs.remindOverdue(at)).toEqual({ reminded: 1, escalated: 1 });
     expect(await jobs.remindOverdue(new Date(at.getTime() + HOUR))).toEqual({ reminded: 0, escalated: 0 });
-    const detail = (await h.request({ method: 'GET', url: `/action-items/${itemId}`, token: manager.token })).json();
+    const detail = (
+      await h.request({ method: 'GET', url: `/action-items/${itemId}`, token: manager.token })
+    ).json();
     expect(detail.escalation_level).toBe(1);
     expect(detail.events.filter((e: { kind: string }) => e.kind === 'escalated')).toEqual([
       expect.objectContaining({ from_value: '0', to_value: '1' }),
@@ -117,7 +122,10 @@ describe('overdue reminders, escalation and the daily digest', () => {
       payload: { status: 'completed', note: 'Polished' },
     });
     expect(done.statusCode).toBe(200);
-    expect(await jobs.remindOverdue(new Date(due.getTime() + 10 * DAY))).toEqual({ reminded: 0, escalated: 0 });
+    expect(await jobs.remindOverdue(new Date(due.getTime() + 10 * DAY))).toEqual({
+      reminded: 0,
+      escalated: 0,
+    });
   });
 
   it('sends one digest per person and day, from 06:00 local time', async () => {
