@@ -39,9 +39,11 @@ import {
   createToolMaintenance,
   createToolsModule,
   maintenanceLogSiteOf,
+  evaluatePm,
   toolSiteOf,
 } from './modules/tools/index.ts';
 import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
+import { createReportsModule, createWeeklyReportService } from './modules/reports/index.ts';
 import { createQualityModule, type QualityPipeline } from './modules/quality/index.ts';
 import { createProductionModule, registerProductionGraphql } from './modules/production/index.ts';
 import {
@@ -53,6 +55,11 @@ import {
   plantRoutes,
   registerPlantGraphql,
 } from './modules/plant/index.ts';
+
+/** The worker's weekly maintenance report job, wired as the API's service is (KPIs, the PM rule). */
+export function createWeeklyReportJob(db: Database) {
+  return createWeeklyReportService({ db, kpi: createKpiService({ db }), evaluatePm });
+}
 
 /** The worker's periodic PM check: day plans come due by the clock, overdue plans escalate daily. */
 export function createPmCheckJob(db: Database) {
@@ -153,6 +160,21 @@ export function createModules(deps: {
   });
   const tools = createToolsModule({ db: deps.db, files, afterShots: toolMaintenance.afterShots });
 
+  // Exports of every list and the weekly maintenance PDF; each list joins `lists` as its module lands.
+  const reports = createReportsModule({
+    db: deps.db,
+    kpi,
+    evaluatePm,
+    lists: {
+      repairs,
+      downtimes,
+      tools: tools.services.tools,
+      maintenanceLogs: toolMaintenance.services.logs,
+      failureReports: failures.reports,
+      actionItems,
+    },
+  });
+
   const routes: ((app: HomApp) => Promise<void>)[] = [
     identity.routes,
     auditRoutes(audit),
@@ -175,6 +197,7 @@ export function createModules(deps: {
     quality.deadLetterRoutes,
     quality.limitRoutes,
     quality.liveRoutes,
+    ...reports.routes,
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
@@ -207,6 +230,7 @@ export function createModules(deps: {
     kpi,
     repairs,
     history,
+    reports,
     failures: failures.reports,
     production: production.services,
     tools: tools.services,

@@ -4,7 +4,7 @@ import { createActionJobs, createNotificationService } from './modules/actions/i
 import { pruneAttempts, usersWithPermission } from './modules/identity/index.ts';
 import { ensureResultPartitionsAhead } from './modules/quality/index.ts';
 import { deliverDueMail, pendingMailCount, smtpTransport } from './platform/mail/index.ts';
-import { createPmCheckJob } from './modules.ts';
+import { createPmCheckJob, createWeeklyReportJob } from './modules.ts';
 
 export interface Worker {
   stop(): Promise<void>;
@@ -16,7 +16,8 @@ const MAIL_INTERVAL_MS = 30_000;
 
 /**
  * Background work of the `worker` role, hourly: old sign-in attempts pruned, test-result partitions
- * created months ahead (ingest also creates a missing one on demand), PM plans checked against the clock.
+ * created months ahead (ingest also creates a missing one on demand), weekly maintenance reports, PM
+ * plans checked against the clock.
  */
 export function startWorker(deps: {
   db: Database;
@@ -26,6 +27,7 @@ export function startWorker(deps: {
   const log = deps.log.child({ role: 'worker' });
   const mail = startMailSender(deps.db, log, deps.mail);
   const actions = startActionJobs(deps.db, log);
+  const weeklyReports = createWeeklyReportJob(deps.db);
   const pmChecks = createPmCheckJob(deps.db);
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
@@ -35,11 +37,19 @@ export function startWorker(deps: {
       .then(() => ensureResultPartitionsAhead(deps.db))
       .then((partitions) => log.debug({ partitions }, 'test-result partitions ready ahead'))
       .catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
+    // Each site's last week, from Monday 06:00 on its clock; once per site and week (docs/reports.md).
+    const reports = weeklyReports
+      .runJob(log)
+      .then((result) => {
+        if (result.generated.length + result.failed.length > 0)
+          log.info(result, 'weekly maintenance reports');
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'weekly maintenance reports failed'));
     // PM plans against the clock: day plans come due, overdue plans escalate once a day (docs/tool-maintenance.md).
     const pm = pmChecks()
       .then((result) => log.debug(result, 'PM plans checked'))
       .catch((error: unknown) => log.warn({ err: error }, 'PM check failed'));
-    running = Promise.all([housekeeping, pm]);
+    running = Promise.all([housekeeping, reports, pm]);
   };
   tick();
   const timer = setInterval(tick, HOUR);
