@@ -1,7 +1,6 @@
 import { createRootRoute, createRoute, createRouter, Link, Outlet, redirect } from '@tanstack/react-router';
 import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ActionBoardPage, ActionDetailPage, MyActionsPage } from '../features/actions/index.ts';
 import { ApiKeysPage } from '../features/api-keys/api-keys-page.tsx';
 import { AuditPage } from '../features/audit/audit-page.tsx';
 import { ShiftCalendarsPage } from '../features/calendar/shift-calendars-page.tsx';
@@ -17,6 +16,7 @@ import { MyStagesPage } from '../features/production/my-stages-page.tsx';
 import { ProductionBoardPage } from '../features/production/production-board-page.tsx';
 import { RoutesPage } from '../features/production/routes-page.tsx';
 import { WorkOrderPage } from '../features/production/work-order-page.tsx';
+import { FailureDetailPage, FailureReportPage, FailuresPage } from '../features/failures/index.ts';
 import { ToolPage } from '../features/tools/tool-page.tsx';
 import { ToolsPage } from '../features/tools/tools-page.tsx';
 import { SpecLimitsPage } from '../features/quality-limits/spec-limits-page.tsx';
@@ -158,23 +158,23 @@ const shellPages = [
   }),
   createRoute({
     getParentRoute: () => shellRoute,
+    path: 'failures',
+    component: guarded('plant:read', FailuresPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'failures/new',
+    component: guarded('failure:report', FailureReportPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'failures/$failureId',
+    component: guarded('plant:read', FailureDetailPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
     path: 'tools/$toolId',
     component: guarded('plant:read', ToolPage),
-  }),
-  createRoute({
-    getParentRoute: () => shellRoute,
-    path: 'actions',
-    component: guarded('plant:read', MyActionsPage),
-  }),
-  createRoute({
-    getParentRoute: () => shellRoute,
-    path: 'actions/board',
-    component: guarded('plant:read', ActionBoardPage),
-  }),
-  createRoute({
-    getParentRoute: () => shellRoute,
-    path: 'actions/$actionId',
-    component: guarded('plant:read', ActionDetailPage),
   }),
   createRoute({
     getParentRoute: () => shellRoute,

@@ -19,9 +19,8 @@ export type Permission =
   | 'issue:manage'
   | 'quality:manage'
   | 'tool:manage'
-  | 'shots:record'
-  | 'action:work'
-  | 'action:manage';
+  | 'failure:report'
+  | 'shots:record';
 
 export function useCurrentUser() {
   return useQuery({ queryKey: currentUserKey, queryFn: fetchCurrentUser, staleTime: 60_000 });
