@@ -1,6 +1,7 @@
 import { createRootRoute, createRoute, createRouter, Link, Outlet, redirect } from '@tanstack/react-router';
 import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ActionBoardPage, ActionDetailPage, MyActionsPage } from '../features/actions/index.ts';
 import { ApiKeysPage } from '../features/api-keys/api-keys-page.tsx';
 import { AuditPage } from '../features/audit/audit-page.tsx';
 import { ShiftCalendarsPage } from '../features/calendar/shift-calendars-page.tsx';
@@ -175,6 +176,21 @@ const shellPages = [
     getParentRoute: () => shellRoute,
     path: 'tools/$toolId',
     component: guarded('plant:read', ToolPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'actions',
+    component: guarded('plant:read', MyActionsPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'actions/board',
+    component: guarded('plant:read', ActionBoardPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'actions/$actionId',
+    component: guarded('plant:read', ActionDetailPage),
   }),
   createRoute({
     getParentRoute: () => shellRoute,

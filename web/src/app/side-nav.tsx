@@ -1,5 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import {
+  KanbanSquare,
+  ListTodo,
   Bell,
   CalendarClock,
   ChartGantt,
@@ -43,6 +45,8 @@ const workEntries: NavEntry[] = [
   { to: '/repairs', labelKey: 'nav.repairs', icon: Wrench, permission: 'plant:read' },
   { to: '/tools', labelKey: 'nav.tools', icon: Hammer, permission: 'plant:read' },
   { to: '/failures', labelKey: 'nav.failures', icon: OctagonAlert, permission: 'plant:read' },
+  { to: '/actions', labelKey: 'nav.myActions', icon: ListTodo, permission: 'action:work', exact: true },
+  { to: '/actions/board', labelKey: 'nav.actionBoard', icon: KanbanSquare, permission: 'plant:read' },
   { to: '/quality', labelKey: 'nav.quality', icon: ShieldAlert, permission: 'plant:read', exact: true },
   { to: '/quality/limits', labelKey: 'nav.specLimits', icon: Ruler, permission: 'plant:read' },
   { to: '/my-stages', labelKey: 'nav.myStages', icon: ClipboardCheck, permission: 'stage:work' },

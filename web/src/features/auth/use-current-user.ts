@@ -20,7 +20,9 @@ export type Permission =
   | 'quality:manage'
   | 'tool:manage'
   | 'failure:report'
-  | 'shots:record';
+  | 'shots:record'
+  | 'action:work'
+  | 'action:manage';
 
 export function useCurrentUser() {
   return useQuery({ queryKey: currentUserKey, queryFn: fetchCurrentUser, staleTime: 60_000 });
