@@ -24,6 +24,7 @@ import { SpecLimitsPage } from '../features/quality-limits/spec-limits-page.tsx'
 import { QualityPage } from '../features/quality/quality-page.tsx';
 import { RepairFormPage } from '../features/repairs/repair-form-page.tsx';
 import { RepairsPage } from '../features/repairs/repairs-page.tsx';
+import { ReportsPage } from '../features/reports/index.ts';
 import { SignInPage } from '../features/auth/sign-in-page.tsx';
 import type { Permission } from '../features/auth/use-current-user.ts';
 import { NotificationsPage } from '../features/notifications/notifications-page.tsx';
@@ -186,6 +187,11 @@ const shellPages = [
     getParentRoute: () => shellRoute,
     path: 'actions/board',
     component: guarded('plant:read', ActionBoardPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'reports',
+    component: guarded('report:read', ReportsPage),
   }),
   createRoute({
     getParentRoute: () => shellRoute,

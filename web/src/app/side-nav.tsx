@@ -1,6 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import {
   KanbanSquare,
+  FileBarChart,
   ListTodo,
   Bell,
   CalendarClock,
@@ -47,6 +48,7 @@ const workEntries: NavEntry[] = [
   { to: '/failures', labelKey: 'nav.failures', icon: OctagonAlert, permission: 'plant:read' },
   { to: '/actions', labelKey: 'nav.myActions', icon: ListTodo, permission: 'action:work', exact: true },
   { to: '/actions/board', labelKey: 'nav.actionBoard', icon: KanbanSquare, permission: 'plant:read' },
+  { to: '/reports', labelKey: 'nav.reports', icon: FileBarChart, permission: 'report:read' },
   { to: '/quality', labelKey: 'nav.quality', icon: ShieldAlert, permission: 'plant:read', exact: true },
   { to: '/quality/limits', labelKey: 'nav.specLimits', icon: Ruler, permission: 'plant:read' },
   { to: '/my-stages', labelKey: 'nav.myStages', icon: ClipboardCheck, permission: 'stage:work' },

@@ -22,7 +22,8 @@ export type Permission =
   | 'failure:report'
   | 'shots:record'
   | 'action:work'
-  | 'action:manage';
+  | 'action:manage'
+  | 'report:read';
 
 export function useCurrentUser() {
   return useQuery({ queryKey: currentUserKey, queryFn: fetchCurrentUser, staleTime: 60_000 });

@@ -11,6 +11,7 @@ import { PageSpinner } from '../../components/ui/spinner.tsx';
 import { Table, Td, Th, Tr } from '../../components/ui/table.tsx';
 import { formatDuration, formatMoment } from '../../lib/format.ts';
 import { can, useCurrentUser } from '../auth/use-current-user.ts';
+import { ExportButton } from '../reports/index.ts';
 import { RepairFilters } from './repair-filters.tsx';
 import {
   emptyRepairFilter,
@@ -40,16 +41,19 @@ export function RepairsPage() {
         title={t('repairs.title')}
         hint={t('repairs.hint')}
         actions={
-          can(user, 'repair:write') && (
-            <Link
-              to="/repairs/new"
-              search={{}}
-              className="inline-flex items-center gap-2 rounded-md bg-sky-700 px-4 py-2 text-sm font-medium text-white hover:bg-sky-800 dark:bg-sky-600 dark:hover:bg-sky-500"
-            >
-              <Plus aria-hidden className="size-4" />
-              {t('repairs.new')}
-            </Link>
-          )
+          <div className="flex flex-wrap items-center gap-2">
+            <ExportButton list="repairs" filters={{ ...filter }} />
+            {can(user, 'repair:write') && (
+              <Link
+                to="/repairs/new"
+                search={{}}
+                className="inline-flex items-center gap-2 rounded-md bg-sky-700 px-4 py-2 text-sm font-medium text-white hover:bg-sky-800 dark:bg-sky-600 dark:hover:bg-sky-500"
+              >
+                <Plus aria-hidden className="size-4" />
+                {t('repairs.new')}
+              </Link>
+            )}
+          </div>
         }
       />
       <RepairFilters onApply={setFilter} />

@@ -1,0 +1,2 @@
+export { ReportsPage } from './reports-page.tsx';
+export { ExportButton } from './export-button.tsx';
