@@ -40,6 +40,7 @@ const REQUIRED_SUITES = [
   'server/src/platform/mail/mail.test.ts',
   'server/src/modules/tools/tests/tools.test.ts',
   'server/src/modules/tools/tests/shots-deltas.test.ts',
+  'e2e/tools-flow.test.ts',
   'server/src/modules/tools/tests/pm-due.test.ts',
   'server/src/modules/tools/tests/pm-plans.test.ts',
   'server/src/modules/tools/tests/maintenance-log.test.ts',
