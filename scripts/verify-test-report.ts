@@ -16,6 +16,7 @@ interface Report {
 /** Suites that need PostgreSQL, child processes or Chromium: each must have run and passed. */
 const REQUIRED_SUITES = [
   'server/src/modules/failures/tests/failure-report.test.ts',
+  'e2e/failure-action-flow.test.ts',
   'server/src/modules/failures/tests/failure-photos.corpus.test.ts',
   'server/src/platform/storage/s3-file-store.test.ts',
   'e2e/admin-flow.test.ts',

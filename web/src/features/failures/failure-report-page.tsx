@@ -137,7 +137,9 @@ export function FailureReportPage() {
     save.mutate();
   };
   const addPhotos = (files: FileList | null) => {
-    if (files) setPhotos((current) => [...current, ...Array.from(files)].slice(0, 10));
+    // Copied now: the input is cleared right after, which empties its live FileList.
+    const picked = files ? Array.from(files) : [];
+    if (picked.length > 0) setPhotos((current) => [...current, ...picked].slice(0, 10));
   };
 
   return (
