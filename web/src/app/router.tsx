@@ -19,6 +19,8 @@ import { RoutesPage } from '../features/production/routes-page.tsx';
 import { WorkOrderPage } from '../features/production/work-order-page.tsx';
 import { FailureDetailPage, FailureReportPage, FailuresPage } from '../features/failures/index.ts';
 import { ToolPage } from '../features/tools/tool-page.tsx';
+import { ChecklistTemplatesPage } from '../features/tool-maintenance/checklist-templates-page.tsx';
+import { MaintenanceLogFormPage } from '../features/tool-maintenance/maintenance-log-form-page.tsx';
 import { ToolsPage } from '../features/tools/tools-page.tsx';
 import { SpecLimitsPage } from '../features/quality-limits/spec-limits-page.tsx';
 import { QualityPage } from '../features/quality/quality-page.tsx';
@@ -180,6 +182,14 @@ const shellPages = [
   }),
   createRoute({
     getParentRoute: () => shellRoute,
+    path: 'tools/$toolId/logs/new',
+    validateSearch: (search: Record<string, unknown>): { plan_id?: number } => ({
+      plan_id: positiveInt(search.plan_id),
+    }),
+    component: guarded('toollog:write', MaintenanceLogFormPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
     path: 'actions',
     component: guarded('plant:read', MyActionsPage),
   }),
@@ -217,6 +227,11 @@ const shellPages = [
     getParentRoute: () => shellRoute,
     path: 'admin/shift-calendars',
     component: guarded('catalog:manage', ShiftCalendarsPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'admin/checklist-templates',
+    component: guarded('catalog:manage', ChecklistTemplatesPage),
   }),
   createRoute({
     getParentRoute: () => shellRoute,

@@ -21,6 +21,7 @@ export type Permission =
   | 'tool:manage'
   | 'failure:report'
   | 'shots:record'
+  | 'toollog:write'
   | 'action:work'
   | 'action:manage'
   | 'report:read';

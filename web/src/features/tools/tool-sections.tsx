@@ -1,12 +1,14 @@
 import type { ComponentType } from 'react';
+import { MaintenanceLogsSection } from '../tool-maintenance/maintenance-logs-section.tsx';
+import { PmPlansSection, usePmThresholds } from '../tool-maintenance/pm-plans-section.tsx';
 import { ToolMountingsSection } from './tool-mountings-section.tsx';
 import { ToolPhotosSection } from './tool-photos-section.tsx';
 import type { ShotThreshold, ToolSectionProps } from './tool-section-kit.ts';
 import { ToolShotsSection } from './tool-shots-section.tsx';
 
 /** Lines on the shots chart besides the life limit. The PM plans area returns its thresholds here. */
-function useShotThresholds(_props: ToolSectionProps): ShotThreshold[] {
-  return [];
+function useShotThresholds(props: ToolSectionProps): ShotThreshold[] {
+  return usePmThresholds(props.tool.id);
 }
 
 function ShotsWithThresholds(props: ToolSectionProps) {
@@ -21,8 +23,8 @@ export const toolSections: { key: string; Component: ComponentType<ToolSectionPr
   { key: 'photos', Component: ToolPhotosSection },
   { key: 'shots', Component: ShotsWithThresholds },
   { key: 'mountings', Component: ToolMountingsSection },
-  // { key: 'pm-plans', Component: … },
-  // { key: 'maintenance-logs', Component: … },
+  { key: 'pm-plans', Component: PmPlansSection },
+  { key: 'maintenance-logs', Component: MaintenanceLogsSection },
   // { key: 'failure-reports', Component: … },
   // { key: 'actions', Component: … },
 ];
