@@ -373,6 +373,17 @@ describe('shot counters', () => {
     await record(50_400, 10); // again: idempotent
     await record(50_350, 5); // out of order
     expect(await totalOf(tool.id)).toBe(300);
+
+    // Taken off at 20 min: cycles after that are not this tool's any more.
+    await h.request({
+      method: 'POST',
+      url: `/tools/${tool.id}/unmount`,
+      token: h.adminToken,
+      payload: { at: at(20) },
+    });
+    const later = await record(51_000, 30);
+    expect(later.tool_ids).toEqual([]);
+    expect(await totalOf(tool.id)).toBe(300);
   });
 
   it('imports readings from CSV all or nothing, with errors per row', async () => {
@@ -468,6 +479,17 @@ describe('photos', () => {
 });
 
 describe('GraphQL', () => {
+  it('refuses a tool edit to an operator with the code in extensions', async () => {
+    const response = await h.request({
+      method: 'POST',
+      url: '/graphql',
+      token: operator.token,
+      payload: { query: 'mutation { createTool(input: {assetNumber: "OP-GQL", name: "x"}) { id } }' },
+    });
+    const body = response.json() as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]!.extensions.code).toBe('FORBIDDEN');
+  });
+
   it('creates a tool and records shots in camelCase', async () => {
     const query = `mutation { createTool(input: {siteId: ${site.id}, assetNumber: "GQL-1", name: "Gql mould", kind: GAUGE}) { id kind status } }`;
     const created = await h.request({
