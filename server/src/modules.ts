@@ -217,6 +217,7 @@ export function createModules(deps: {
     quality.registerGraphql,
     tools.registerGraphql,
     toolMaintenance.registerGraphql,
+    reports.registerGraphql,
   ];
   return {
     identity,

@@ -1,7 +1,9 @@
 import type { Database } from '../../platform/db/database.ts';
+import type { Builder } from '../../platform/graphql/builder.ts';
 import type { KpiService } from '../kpi/index.ts';
 import { createExportService } from './export.service.ts';
 import { exportLists, type ExportableLists } from './export.lists.ts';
+import { registerReportsGraphql } from './reports.graphql.ts';
 import { exportRoutes, weeklyReportRoutes } from './reports.routes.ts';
 import { createWeeklyReportService, type EvaluatePm } from './weekly.service.ts';
 
@@ -25,6 +27,7 @@ export function createReportsModule(deps: {
     exports,
     lists,
     routes: [exportRoutes(exports, lists), weeklyReportRoutes(weekly)],
+    registerGraphql: (builder: Builder) => registerReportsGraphql(builder, weekly),
   };
 }
 export { createWeeklyReportService };

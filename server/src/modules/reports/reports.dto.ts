@@ -58,6 +58,8 @@ export interface PmPlanDue extends PmPlanUsage {
   share: number;
 }
 
+export const weeklyReportIdInput = z.object({ id });
+
 const cursor = z.object({ week_start: z.iso.date(), id: z.number().int().positive() });
 
 export const weeklyReportFilterInput = z.object({

@@ -237,6 +237,44 @@ describe('weekly maintenance report', () => {
     expect(badWeek.statusCode).toBe(422);
   });
 
+  it('GraphQL lists and generates weekly reports in camelCase, with the same permission', async () => {
+    const query = `query { weeklyReports { items { id siteCode weekStart status pdfUrl } nextCursor } }`;
+    const answer = await h.request({
+      method: 'POST',
+      url: '/graphql',
+      token: technician.token,
+      payload: { query },
+    });
+    expect(answer.json().data.weeklyReports.items).toEqual([
+      {
+        id: String(reportId),
+        siteCode: site.code,
+        weekStart: WEEK,
+        status: 'ready',
+        pdfUrl: `/reports/weekly/${reportId}.pdf`,
+      },
+    ]);
+    const mutation = `mutation { generateWeeklyReport(siteId: ${site.id}, week: "2026-11-20") { id weekStart trigger } }`;
+    const generated = await h.request({
+      method: 'POST',
+      url: '/graphql',
+      token: technician.token,
+      payload: { query: mutation },
+    });
+    expect(generated.json().data.generateWeeklyReport).toEqual({
+      id: String(reportId),
+      weekStart: WEEK,
+      trigger: 'request',
+    });
+    const refused = await h.request({
+      method: 'POST',
+      url: '/graphql',
+      token: viewer.token,
+      payload: { query },
+    });
+    expect(refused.json().errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
   it('the Monday job writes one report per site and week and e-mails the managers once, even when run twice', async () => {
     await owner.query('delete from weekly_reports');
     const service = createWeeklyReportService({
