@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/database.ts';
+import type {} from './reports.schema.ts';
 import type {
   FailureCodeCount,
   OverdueAction,

@@ -207,6 +207,20 @@ describe('weekly maintenance report', () => {
     const list = await h.request({ method: 'GET', url: '/reports/weekly', token: technician.token });
     expect(list.statusCode).toBe(200);
     expect(list.json().items.map((r: { id: number }) => r.id)).toEqual([reportId]);
+    const one = await h.request({
+      method: 'GET',
+      url: `/reports/weekly/${reportId}`,
+      token: technician.token,
+    });
+    expect(one.json()).toMatchObject({ id: reportId, site_code: site.code, week_start: WEEK });
+    expect(
+      (await h.request({ method: 'GET', url: '/reports/weekly/abc.pdf', token: technician.token }))
+        .statusCode,
+    ).toBe(422);
+    expect(
+      (await h.request({ method: 'GET', url: '/reports/weekly/999999.pdf', token: technician.token }))
+        .statusCode,
+    ).toBe(404);
     expect((await h.request({ method: 'GET', url: '/reports/weekly', token: viewer.token })).statusCode).toBe(
       403,
     );
