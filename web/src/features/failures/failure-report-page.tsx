@@ -68,6 +68,11 @@ function SearchableSelect(props: {
   );
 }
 
+function idFromSearch(name: string): number | null {
+  const value = Number(new URLSearchParams(window.location.search).get(name));
+  return Number.isSafeInteger(value) && value > 0 ? value : null;
+}
+
 /** The tablet form: big controls, camera capture, one request with the photos. */
 export function FailureReportPage() {
   const { t } = useTranslation();
@@ -85,8 +90,9 @@ export function FailureReportPage() {
     enabled: canAssign,
   });
 
-  const [toolId, setToolId] = useState<number | null>(null);
-  const [machineId, setMachineId] = useState<number | null>(null);
+  // Opened from a tool's or machine's page (`?tool_id=…` / `?machine_id=…`), the form starts with it.
+  const [toolId, setToolId] = useState<number | null>(() => idFromSearch('tool_id'));
+  const [machineId, setMachineId] = useState<number | null>(() => idFromSearch('machine_id'));
   const [codeId, setCodeId] = useState<number | null>(null);
   const [severity, setSeverity] = useState<Severity>('medium');
   const [occurredAt, setOccurredAt] = useState(() => toLocalInput(new Date().toISOString()));

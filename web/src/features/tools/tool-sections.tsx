@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { MaintenanceLogsSection } from '../tool-maintenance/maintenance-logs-section.tsx';
 import { PmPlansSection, usePmThresholds } from '../tool-maintenance/pm-plans-section.tsx';
+import { ToolActionsSection, ToolFailuresSection } from './tool-linked-sections.tsx';
 import { ToolMountingsSection } from './tool-mountings-section.tsx';
 import { ToolPhotosSection } from './tool-photos-section.tsx';
 import type { ShotThreshold, ToolSectionProps } from './tool-section-kit.ts';
@@ -25,6 +26,6 @@ export const toolSections: { key: string; Component: ComponentType<ToolSectionPr
   { key: 'mountings', Component: ToolMountingsSection },
   { key: 'pm-plans', Component: PmPlansSection },
   { key: 'maintenance-logs', Component: MaintenanceLogsSection },
-  // { key: 'failure-reports', Component: … },
-  // { key: 'actions', Component: … },
+  { key: 'failure-reports', Component: ToolFailuresSection },
+  { key: 'actions', Component: ToolActionsSection },
 ];
