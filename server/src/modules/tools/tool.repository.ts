@@ -110,11 +110,15 @@ export async function listTools(tx: Tx, filter: ToolFilter): Promise<ToolOutput[
            or coalesce(t.storage_location, '') ilike ${like})`,
     );
   }
+  // The cursor carries created_at as a JavaScript Date (milliseconds) while the column keeps
+  // microseconds, so pages are ordered and cut on the millisecond: tools created by one import share
+  // their created_at and would otherwise drop out between pages.
+  const created = sql`date_trunc('milliseconds', t.created_at)`;
   if (filter.cursor) {
-    where.push(sql`(t.created_at, t.id) < (${filter.cursor.created_at}, ${filter.cursor.id})`);
+    where.push(sql`(${created}, t.id) < (${filter.cursor.created_at}, ${filter.cursor.id})`);
   }
   const { rows } = await sql<ToolRow>`${SELECT_TOOL} where ${sql.join(where, sql` and `)}
-    order by t.created_at desc, t.id desc limit ${filter.limit + 1}`.execute(tx);
+    order by ${created} desc, t.id desc limit ${filter.limit + 1}`.execute(tx);
   return rows.map(toOutput);
 }
 

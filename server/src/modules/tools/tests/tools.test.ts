@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -191,6 +192,31 @@ describe('tool registry', () => {
     });
     const ids = (second.json() as { items: Tool[] }).items.map((t) => t.id);
     expect(ids.some((id) => page.items.some((t) => t.id === id))).toBe(false);
+  });
+
+  it('pages through tools created in the same instant (one import) without losing any', async () => {
+    const { rows } = await h.db.transaction(SYSTEM_SCOPE, (tx) =>
+      sql<{ id: number }>`
+        insert into tools (site_id, asset_number, name, kind, created_at)
+        select ${otherSite.id}, 'BULK-' || n, 'Bulk mould ' || n, 'mould', '2026-01-05T10:00:00.123456Z'
+        from generate_series(1, 7) n
+        returning id`.execute(tx),
+    );
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const response = await h.request({
+        method: 'GET',
+        url: `/tools?site_id=${otherSite.id}&q=BULK-&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        token: h.adminToken,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const body = response.json() as { items: Tool[]; next_cursor: string | null };
+      seen.push(...body.items.map((t) => t.id));
+      cursor = body.next_cursor;
+      if (!cursor) break;
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual(rows.map((row) => row.id).sort((a, b) => a - b));
   });
 });
 
