@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/ui/page-header.tsx';
 import { useSaveMutation } from '../../components/ui/use-save-mutation.ts';
 import { fromLocalInput, toLocalInput } from '../../lib/format.ts';
 import { fieldProblems } from '../../lib/form-errors.ts';
+import { actionKeys } from '../actions/actions-api.ts';
 import { fetchTool } from '../tools/tools-api.ts';
 import {
   createLog,
@@ -97,7 +98,8 @@ export function MaintenanceLogFormPage() {
       for (const photo of photos) await uploadLogPhoto(log.id, photo);
       return log;
     },
-    invalidate: [maintenanceKeys.all],
+    // A PM log completes the plan's action item; a follow-up raises one.
+    invalidate: [maintenanceKeys.all, actionKeys.all],
     successText: () => t('toolMaintenance.logs.saved'),
     onSaved: () => void navigate({ to: '/tools/$toolId', params: { toolId } }),
   });

@@ -12,6 +12,7 @@ import { QueryState } from '../../components/ui/query-state.tsx';
 import { useSaveMutation } from '../../components/ui/use-save-mutation.ts';
 import { formatMoment, formatNumber } from '../../lib/format.ts';
 import { fieldProblems } from '../../lib/form-errors.ts';
+import { actionKeys } from '../actions/actions-api.ts';
 import { can, useCurrentUser } from '../auth/use-current-user.ts';
 import { fetchUsers } from '../users/users-api.ts';
 import { sectionClass, type ShotThreshold, type ToolSectionProps } from '../tools/tool-section-kit.ts';
@@ -233,7 +234,8 @@ function PmPlanDialog({
       };
       return plan ? updatePlan(plan.id, { ...fields, is_active: active }) : createPlan(toolId, fields);
     },
-    invalidate: [maintenanceKeys.all],
+    // A plan is judged when saved: one already due raises its action item.
+    invalidate: [maintenanceKeys.all, actionKeys.all],
     successText: (saved) => t('toolMaintenance.plans.saved', { name: saved.name }),
     onSaved: onClose,
   });
