@@ -17,6 +17,7 @@ interface Report {
 const REQUIRED_SUITES = [
   'server/src/modules/failures/tests/failure-report.test.ts',
   'e2e/failure-action-flow.test.ts',
+  'e2e/tool-maintenance-flow.test.ts',
   'server/src/modules/failures/tests/failure-photos.corpus.test.ts',
   'server/src/platform/storage/s3-file-store.test.ts',
   'e2e/admin-flow.test.ts',
