@@ -20,6 +20,8 @@ interface PairState {
   failing: boolean;
   hour_judged: number;
   hour_pass: number;
+  /** Alert kinds open (not cleared) for this machine × step when the check read its state. */
+  open_kinds: string[];
 }
 
 type Notify = (tx: Tx, input: RaiseNotificationInput) => Promise<number>;
@@ -66,7 +68,9 @@ export function createAlertEvaluator(deps: {
           (select count(*) = coalesce(r.consecutive_fails, ${DEFAULT_RULE.consecutive_fails}) and bool_and(x.verdict = 'FAIL')
              from (select t.verdict from test_results t where t.machine_id = p.machine_id and t.test_step = p.test_step
                    order by t.measured_at desc limit coalesce(r.consecutive_fails, ${DEFAULT_RULE.consecutive_fails})) x) as failing,
-          h.judged::int as hour_judged, h.pass::int as hour_pass
+          h.judged::int as hour_judged, h.pass::int as hour_pass,
+          array(select a.kind from quality_alerts a
+                where a.machine_id = p.machine_id and a.test_step = p.test_step and a.cleared_at is null) as open_kinds
         from unnest(${pairs.map((p) => p.machine_id)}::bigint[], ${pairs.map((p) => p.test_step)}::text[],
                     ${pairs.map((p) => p.machine_code)}::text[]) as p (machine_id, test_step, machine_code)
         join machines m on m.id = p.machine_id
@@ -105,12 +109,16 @@ export function createAlertEvaluator(deps: {
     message: string,
   ) {
     if (!active) {
+      // Nothing to clear when no alert of this kind was open: the usual case, no statement.
+      if (!state.open_kinds.includes(kind)) return;
       await sql`update quality_alerts set cleared_at = now()
         where machine_id = ${state.machine_id} and test_step = ${state.test_step} and kind = ${kind} and cleared_at is null`.execute(
         tx,
       );
       return;
     }
+    // Already open: the insert below would do nothing.
+    if (state.open_kinds.includes(kind)) return;
     const raised = await sql<{ id: number }>`
       insert into quality_alerts (site_id, machine_id, test_step, kind, message)
       values (${state.site_id}, ${state.machine_id}, ${state.test_step}, ${kind}, ${message})

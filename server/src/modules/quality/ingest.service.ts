@@ -73,6 +73,59 @@ async function machinesByCode(tx: Tx, codes: readonly string[]): Promise<Machine
 const HOUR_MS = 3_600_000;
 
 /**
+ * How long a machine code's resolution (id, site, time zone) is reused for the same scope without asking
+ * PostgreSQL again: the bound for a deactivated, renamed or moved machine to stop being accepted under
+ * its old code (docs/ingest.md). Codes not found are never remembered, so a new machine counts at once.
+ * At a few requests per second per scope or more this saves nearly every lookup.
+ */
+export const MACHINE_CACHE_TTL_MS = 2_000;
+const MACHINE_CACHE_MAX_CODES = 20_000;
+
+/** Machine codes resolved per scope (sites seen, all sites or not), each with its expiry. */
+function createMachineCache(ttlMs: number) {
+  const byScope = new Map<string, Map<string, { machines: MachineRef[]; expiresAt: number }>>();
+  let size = 0;
+  return {
+    async resolve(
+      scope: { siteIds: readonly number[]; allSites: boolean },
+      codes: readonly string[],
+      lookup: (codes: readonly string[]) => Promise<MachineRef[]>,
+    ): Promise<MachineRef[]> {
+      if (ttlMs <= 0) return lookup(codes);
+      const scopeKey = `${scope.allSites ? '*' : ''}${scope.siteIds.join(',')}`;
+      let known = byScope.get(scopeKey);
+      const now = Date.now();
+      const found: MachineRef[] = [];
+      const missing: string[] = [];
+      for (const code of codes) {
+        const entry = known?.get(code);
+        if (entry && entry.expiresAt > now) found.push(...entry.machines);
+        else missing.push(code);
+      }
+      if (missing.length === 0) return found;
+      const fetched = await lookup(missing);
+      if (size + missing.length > MACHINE_CACHE_MAX_CODES) {
+        byScope.clear();
+        size = 0;
+      }
+      known = byScope.get(scopeKey);
+      if (!known) byScope.set(scopeKey, (known = new Map()));
+      const grouped = new Map<string, MachineRef[]>();
+      for (const machine of fetched) {
+        const code = machine.code.toLowerCase();
+        grouped.set(code, [...(grouped.get(code) ?? []), machine]);
+      }
+      const expiresAt = Date.now() + ttlMs;
+      for (const [code, machines] of grouped) {
+        if (!known.has(code)) size += 1;
+        known.set(code, { machines, expiresAt });
+      }
+      return [...found, ...fetched];
+    },
+  };
+}
+
+/**
  * An IANA time zone that remembers its UTC offset per UTC hour. Luxon asks the zone for offsets two or
  * three times per conversion, each through Intl's formatToParts: without this, that was most of the CPU
  * time of a 10,000-result request. An hour whose offset is the same at its first and last millisecond
@@ -161,13 +214,19 @@ function instantOf(timestamp: string, zone: string): string {
 export function createIngestService(deps: {
   db: Pick<Database, 'transaction'>;
   transport: () => IngestTransport;
+  /** Milliseconds a machine code's resolution is reused (0: look every request's codes up). */
+  machineCacheTtlMs?: number;
 }) {
+  const machineCache = createMachineCache(deps.machineCacheTtlMs ?? MACHINE_CACHE_TTL_MS);
   return {
     async ingest(request: RequestContext, body: unknown): Promise<number> {
       const ctx = requirePermission(request, 'ingest:write');
       const items = parseIngestBody(body);
       const codes = [...new Set(items.map((item) => item.machine_id.toLowerCase()))];
-      const machines = await deps.db.transaction(scopeOf(ctx), (tx) => machinesByCode(tx, codes));
+      const scope = scopeOf(ctx);
+      const machines = await machineCache.resolve(scope, codes, (missing) =>
+        deps.db.transaction(scope, (tx) => machinesByCode(tx, missing)),
+      );
       const byCode = new Map<string, MachineRef[]>();
       for (const machine of machines) {
         const key = machine.code.toLowerCase();
