@@ -163,7 +163,7 @@ function TemplateDialog({ template, onClose }: { template?: ChecklistTemplate; o
       };
       return template ? updateTemplate(template.id, fields) : createTemplate(fields);
     },
-    invalidate: [maintenanceKeys.all],
+    invalidate: [maintenanceKeys.all, maintenanceKeys.allPlans],
     successText: (saved) => t('toolMaintenance.templates.saved', { name: saved.name }),
     onSaved: onClose,
   });

@@ -123,7 +123,9 @@ export const appliesToValues = [
 
 export const maintenanceKeys = {
   all: ['tool-maintenance'] as const,
-  plans: (toolId: number) => ['tool-maintenance', 'plans', toolId] as const,
+  /** Under the tools' key: a shot reading or mounting (which invalidate ['tools']) moves a plan's state. */
+  plans: (toolId: number) => ['tools', 'pm-plans', toolId] as const,
+  allPlans: ['tools', 'pm-plans'] as const,
   logs: (filter: Record<string, number | undefined>) => ['tool-maintenance', 'logs', filter] as const,
   templates: (siteId: number | null, includeInactive: boolean) =>
     ['tool-maintenance', 'templates', siteId, includeInactive] as const,

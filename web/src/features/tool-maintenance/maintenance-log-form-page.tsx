@@ -99,7 +99,7 @@ export function MaintenanceLogFormPage() {
       return log;
     },
     // A PM log completes the plan's action item; a follow-up raises one.
-    invalidate: [maintenanceKeys.all, actionKeys.all],
+    invalidate: [maintenanceKeys.all, maintenanceKeys.allPlans, actionKeys.all],
     successText: () => t('toolMaintenance.logs.saved'),
     onSaved: () => void navigate({ to: '/tools/$toolId', params: { toolId } }),
   });

@@ -235,7 +235,7 @@ function PmPlanDialog({
       return plan ? updatePlan(plan.id, { ...fields, is_active: active }) : createPlan(toolId, fields);
     },
     // A plan is judged when saved: one already due raises its action item.
-    invalidate: [maintenanceKeys.all, actionKeys.all],
+    invalidate: [maintenanceKeys.all, maintenanceKeys.allPlans, actionKeys.all],
     successText: (saved) => t('toolMaintenance.plans.saved', { name: saved.name }),
     onSaved: onClose,
   });
