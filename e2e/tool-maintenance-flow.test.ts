@@ -22,6 +22,7 @@ interface PmPlanRecord {
   checklist_template_id: number | null;
   every_shots: number | null;
   shots_at_last_done: number;
+  shots_since: number;
 }
 
 interface ActionRecord {
@@ -178,12 +179,20 @@ describe('tool maintenance in the browser', () => {
       await plan.getByText('Tomas Technician', { exact: false }).waitFor();
       await plan.getByText('OK', { exact: true }).waitFor();
       planId = Number((await plan.getAttribute('data-testid'))!.replace('pm-plan-', ''));
+      // A reading recorded on the page moves the plan to its warning without a reload.
+      await page.getByRole('button', { name: 'Record a reading' }).click();
+      const reading = page.getByRole('dialog', { name: 'Record a reading' });
+      await reading.getByRole('radio', { name: 'Shots since the last reading' }).check();
+      await reading.getByRole('spinbutton', { name: 'Shots since the last reading' }).fill('950');
+      await reading.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Reading stored: +950 shots').waitFor();
+      await plan.getByText('Soon', { exact: true }).waitFor();
     } finally {
       await manager.context.close();
     }
     const created = await callApi<PmPlanRecord>('GET', `/pm-plans/${planId}`);
     expect(created).toMatchObject({
-      state: 'ok',
+      state: 'warning',
       every_shots: 1000,
       responsible_user_id: tech.id,
       checklist_template_id: template!.id,
@@ -193,11 +202,11 @@ describe('tool maintenance in the browser', () => {
     // 3. Shots make it due: one action item for the responsible technician.
     await callApi('POST', `/tools/${tool.id}/shots`, {
       kind: 'delta',
-      shots: 1_020,
+      shots: 70,
       taken_at: new Date().toISOString(),
     });
     const due = await callApi<PmPlanRecord>('GET', `/pm-plans/${planId}`);
-    expect(due.state).toBe('due');
+    expect(due).toMatchObject({ state: 'due', shots_since: 1_020 });
     expect(due.action_item_id).not.toBeNull();
     const action = await callApi<ActionRecord>('GET', `/action-items/${due.action_item_id}`);
     expect(action).toMatchObject({
