@@ -230,6 +230,8 @@ export function liveRoutes(deps: {
         let client: LiveClient | undefined;
         let credentials: Credentials = {};
         let authenticating = false;
+        // Credentials that arrived while others were being checked: checked next, the latest wins.
+        let pending: string | undefined;
         // Browsers cannot set headers: their first message carries the credentials, in time.
         const timer = request.ctx.actor
           ? undefined
@@ -289,7 +291,13 @@ export function liveRoutes(deps: {
               if (actor) admit(actor, given);
               else refuse(unauthenticated('Credentials are no longer valid'));
             }, refuse)
-            .finally(() => (authenticating = false));
+            .finally(() => {
+              authenticating = false;
+              const next = pending;
+              pending = undefined;
+              if (next !== undefined && socket.readyState === socket.OPEN)
+                authenticate({ authorization: next });
+            });
         };
 
         // A sign-out, a revoked key, a changed role or site counts within one recheck period.
@@ -323,7 +331,8 @@ export function liveRoutes(deps: {
               );
             return;
           }
-          if (!authenticating) authenticate({ authorization });
+          if (authenticating) pending = authorization;
+          else authenticate({ authorization });
         });
 
         // Non-browser clients: the onRequest hook already authenticated the headers (a bad one got 401).

@@ -243,6 +243,16 @@ describe('GET /ws/live', () => {
     expect((await within(browser.closed)).code).toBe(4401);
   });
 
+  it('checks credentials sent while earlier ones are still being checked: the latest counts', async () => {
+    const browser = connectByMessage(`Bearer ${viewerA.token}`);
+    await within(browser.ready);
+    const renewed = await h.login(viewerA.username, viewerA.password);
+    // Back to back: the second arrives while the first is still being checked.
+    browser.ws.send(JSON.stringify({ type: 'auth', authorization: `Bearer ${renewed.access_token}` }));
+    browser.ws.send(JSON.stringify({ type: 'auth', authorization: 'Bearer expired' }));
+    expect((await within(browser.closed)).code).toBe(4401);
+  });
+
   it('shows a viewer only the sites they belong to', async () => {
     const viewer = connect('', { authorization: `Bearer ${viewerA.token}` });
     const admin = connect('', { authorization: `Bearer ${h.adminToken}` });
