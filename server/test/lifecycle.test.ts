@@ -52,7 +52,7 @@ function alive(pid: number): boolean {
   }
 }
 
-describe('embedded start and stop', () => {
+describe('embedded start and stop', { timeout: 120_000 }, () => {
   it('starts on an empty folder, creates the first admin, and SIGTERM drains and stops PostgreSQL', async () => {
     const hom = await startHomProcess(env());
     expect((await fetch(`${hom.url}/health/ready`)).status).toBe(200);
@@ -174,7 +174,7 @@ describe('embedded start and stop', () => {
   });
 });
 
-describe('external PostgreSQL', () => {
+describe('external PostgreSQL', { timeout: 120_000 }, () => {
   it('uses DATABASE_URL and starts no PostgreSQL of its own', async () => {
     const name = `hom_external_${process.pid}`;
     const maintenance = new pg.Client({ connectionString: withDatabase(inject('ownerBaseUrl'), 'postgres') });
@@ -206,7 +206,7 @@ describe('external PostgreSQL', () => {
   });
 });
 
-describe('several processes on one database', () => {
+describe('several processes on one database', { timeout: 120_000 }, () => {
   it('two api processes start at once (one migrates, the other waits), and a worker serves only health', async () => {
     const name = `hom_processes_${process.pid}`;
     const maintenance = new pg.Client({ connectionString: withDatabase(inject('ownerBaseUrl'), 'postgres') });

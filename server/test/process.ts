@@ -15,7 +15,7 @@ export interface HomProcess {
 }
 
 /** Starts `node server/src/main.ts` (what `npm start` runs) and resolves once it logs "HOM started". */
-export async function startHomProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<HomProcess> {
+export async function startHomProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<HomProcess> {
   const port = env.PORT ?? String(await freePort());
   const child = spawn(NODE, ['server/src/main.ts'], {
     cwd: ROOT,
