@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { SYSTEM_SCOPE, type Database, type Tx } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -7,6 +8,12 @@ import type { StoredResult } from './results.writer.ts';
 export const DEFAULT_RULE = { consecutive_fails: 3, min_pass_rate: 90, min_sample: 20 };
 const MAX_PAIRS_PER_CHECK = 500;
 const HOUR_MS = 3_600_000;
+/**
+ * A check starts at most this long after the previous one started: under a steady stream every pair
+ * would otherwise be checked again after every stored batch, each check counting the pair's last hour
+ * of results (it cost PostgreSQL three times the insert itself). The bound on an alert's delay.
+ */
+export const MIN_CHECK_INTERVAL_MS = 1_000;
 
 interface PairState {
   site_id: number;
@@ -30,14 +37,16 @@ type Notify = (tx: Tx, input: RaiseNotificationInput) => Promise<number>;
  * The quality reaction: after results are stored, each machine × step they touch is checked against
  * its site's rule. N consecutive FAILs, or a pass rate under the threshold over the last hour (once at
  * least min_sample results were judged), raises one alert (dashboard + in-app notification); the alert
- * clears by itself when the condition no longer holds. Checks run one at a time, off the ingest path:
- * batches arriving meanwhile are merged into the next check.
+ * clears by itself when the condition no longer holds. Checks run one at a time, off the ingest path,
+ * at most one per MIN_CHECK_INTERVAL_MS: batches arriving meanwhile are merged into the next check.
  */
 export function createAlertEvaluator(deps: {
   db: Pick<Database, 'transaction'>;
   notify: Notify;
   log: Logger;
   now?: () => Date;
+  /** Milliseconds from one check's start to the next one's at the least (default MIN_CHECK_INTERVAL_MS). */
+  minCheckIntervalMs?: number;
   /** Called in the raising transaction for each new alert (the wiring raises an action item). */
   onRaised?: (
     tx: Tx,
@@ -52,6 +61,7 @@ export function createAlertEvaluator(deps: {
   ) => Promise<unknown>;
 }) {
   const now = deps.now ?? (() => new Date());
+  const minInterval = deps.minCheckIntervalMs ?? MIN_CHECK_INTERVAL_MS;
   let pending = new Map<string, { machine_id: number; test_step: string; machine_code: string }>();
   let running: Promise<void> | null = null;
 
@@ -144,8 +154,13 @@ export function createAlertEvaluator(deps: {
     });
   }
 
+  let lastCheckAt = 0;
+
   async function loop(): Promise<void> {
     while (pending.size > 0) {
+      const wait = lastCheckAt + minInterval - Date.now();
+      if (wait > 0) await sleep(wait);
+      lastCheckAt = Date.now();
       const batch = [...pending.values()].slice(0, MAX_PAIRS_PER_CHECK);
       for (const pair of batch) pending.delete(`${pair.machine_id}\u0000${pair.test_step}`);
       try {
