@@ -23,7 +23,7 @@ const TOUCH_EVERY_MS = 60_000;
  * How long an authenticated key is trusted without asking PostgreSQL again. A revocation through HOM
  * (REST or GraphQL) empties the entry at once in the revoking process and, through NOTIFY on
  * `hom_api_key`, within milliseconds in every other process; this bound is for what bypasses that: a
- * site deactivated, a key changed in SQL, a LISTEN connection lost at that moment (docs/security.md).
+ * site deactivated, a key changed in SQL, a LISTEN connection lost at that moment (docs/ingest.md, "Caches").
  */
 export const API_KEY_CACHE_TTL_MS = 30_000;
 const API_KEY_CACHE_MAX = 10_000;
