@@ -23,7 +23,9 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
   let embedded: EmbeddedPostgres | undefined;
   let ownerUrl = config.databaseUrl;
   if (!ownerUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir, log.child({ component: 'embedded-postgres' }));
+    embedded = await startEmbeddedPostgres(config.dataDir, log.child({ component: 'embedded-postgres' }), {
+      avoidPorts: [config.port],
+    });
     ownerUrl = embedded.url;
   }
   try {

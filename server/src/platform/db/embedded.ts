@@ -28,7 +28,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: Logger,
-  options: { attach?: boolean } = {},
+  options: { attach?: boolean; avoidPorts?: readonly number[] } = {},
 ): Promise<EmbeddedPostgres> {
   const clusterDir = path.join(dataDir, 'pg');
   await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
@@ -46,7 +46,9 @@ export async function startEmbeddedPostgres(
 
   const state = await readOrCreateState(dataDir);
   const EmbeddedPostgresClass = await importWithoutExitHooks();
-  const port = await freePort();
+  // Never the port HOM itself is about to listen on: a free port found by probing is free for anyone.
+  let port = await freePort();
+  while (options.avoidPorts?.includes(port)) port = await freePort();
   const server = new EmbeddedPostgresClass({
     databaseDir: clusterDir,
     port,
