@@ -135,9 +135,6 @@ export function createModules(deps: {
           return maintenanceLogSiteOf(tx, ownerId);
         case 'failure_report':
           return failureReportSiteOf(tx, ownerId);
-        // Each owning module adds its case here as it lands; until then its records have no files.
-        default:
-          return Promise.resolve(null);
       }
     },
   });
