@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   'action:work': 'See and work on the action items assigned to oneself',
   'action:manage': 'Create, assign, reschedule and cancel any action item on one’s sites',
   'report:read': 'Export lists and download the weekly maintenance report',
+  'telemetry:manage':
+    'Connect machines (OPC-UA endpoints and nodes), set reading thresholds, stop thresholds and ideal cycle times',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -76,6 +78,7 @@ export const ROLES: Record<RoleName, { description: string; permissions: readonl
       'action:work',
       'action:manage',
       'report:read',
+      'telemetry:manage',
     ],
   },
   planner: {

@@ -32,6 +32,10 @@ export interface MachineTable {
   commissioned_on: ColumnType<string | null, string | null, string | null>;
   notes: string | null;
   is_active: Generated<boolean>;
+  /** numeric: PostgreSQL returns it as a string. */
+  ideal_cycle_seconds: ColumnType<string | null, number | null | undefined, number | null>;
+  stop_threshold_seconds: Generated<number>;
+  no_cycle_factor: ColumnType<string, number | undefined, number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

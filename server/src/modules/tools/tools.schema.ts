@@ -17,6 +17,8 @@ export interface ToolTable {
   storage_location: string | null;
   life_limit_shots: number | null;
   counter_max: number | null;
+  /** numeric: PostgreSQL returns it as a string. */
+  ideal_cycle_seconds: ColumnType<string | null, number | null | undefined, number | null>;
   notes: string | null;
   total_shots: BigCount;
   last_reading_at: Date | null;
