@@ -42,6 +42,7 @@ import {
   evaluatePm,
   toolSiteOf,
 } from './modules/tools/index.ts';
+import { createTelemetryModule } from './modules/telemetry/index.ts';
 import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
 import { createReportsModule, createWeeklyReportService } from './modules/reports/index.ts';
 import { createQualityModule, type QualityPipeline } from './modules/quality/index.ts';
@@ -156,6 +157,8 @@ export function createModules(deps: {
     files,
   });
   const tools = createToolsModule({ db: deps.db, files, afterShots: toolMaintenance.afterShots });
+  // What machines report by themselves: states, counters, readings (OPC-UA, MQTT, HTTP).
+  const telemetry = createTelemetryModule({ db: deps.db, recordMachineCycles: tools.recordMachineCycles });
 
   // Exports of every list and the weekly maintenance PDF; each list joins `lists` as its module lands.
   const reports = createReportsModule({
@@ -195,6 +198,7 @@ export function createModules(deps: {
     quality.limitRoutes,
     quality.liveRoutes,
     ...reports.routes,
+    ...telemetry.routes,
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
@@ -215,6 +219,7 @@ export function createModules(deps: {
     tools.registerGraphql,
     toolMaintenance.registerGraphql,
     reports.registerGraphql,
+    ...telemetry.graphql,
   ];
   return {
     identity,
@@ -237,6 +242,8 @@ export function createModules(deps: {
     /** For machine connectivity: a machine's cycle counter → shots of the tools mounted on it. */
     recordMachineCycles: tools.recordMachineCycles,
     quality: quality.services,
+    /** Machine states, counters, readings and the adapters' door (docs/connectivity.md). */
+    telemetry,
     live: quality.live,
     /** Clients connected to GET /ws/live now (the hom_live_clients gauge). */
     liveClients: quality.liveClients,

@@ -25,3 +25,20 @@ export {
   type RecordMachineCycles,
 } from './signals.service.ts';
 export { statesBetween, staleBetween, type StateRow, type StaleRow } from './signals.repository.ts';
+
+import type { Database } from '../../platform/db/database.ts';
+import type { Builder } from '../../platform/graphql/builder.ts';
+import type { HomApp } from '../../platform/http/types.ts';
+import { createSignalRecorder, type RecordMachineCycles } from './signals.service.ts';
+
+/**
+ * The telemetry module as modules.ts wires it. Each part (readings, OPC-UA, MQTT, automatic downtime,
+ * the machine board) adds its services, routes and GraphQL here.
+ */
+export function createTelemetryModule(deps: { db: Database; recordMachineCycles: RecordMachineCycles }) {
+  const signals = createSignalRecorder({ recordMachineCycles: deps.recordMachineCycles });
+  const routes: ((app: HomApp) => Promise<void>)[] = [];
+  const graphql: ((builder: Builder) => void)[] = [];
+  return { db: deps.db, signals, routes, graphql };
+}
+export type TelemetryModule = ReturnType<typeof createTelemetryModule>;
