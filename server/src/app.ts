@@ -95,7 +95,13 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
       await alerts.idle();
     });
   }
-  const modules = createModules({ db: deps.db, secret: deps.secret, config: deps.config, pipeline });
+  const modules = createModules({
+    db: deps.db,
+    secret: deps.secret,
+    config: deps.config,
+    pipeline,
+    log: deps.log,
+  });
   const serveApi = roles.includes('api');
 
   // One WebSocket server for GET /ws/live and GraphQL subscriptions: Mercurius registers

@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import type { Database } from './platform/db/database.ts';
 import type { Builder } from './platform/graphql/builder.ts';
 import type { HomApp } from './platform/http/types.ts';
+import type { Logger } from './platform/logger.ts';
 import {
   actionItemRoutes,
   createActionItemService,
@@ -81,6 +82,7 @@ export function createModules(deps: {
   config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlDays' | 'filesDir'> &
     Partial<Pick<Config, 's3'>>;
   pipeline: QualityPipeline;
+  log?: Logger;
 }) {
   const notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
   /** Creates action items in the caller's transaction; modules whose findings need action get it. */
@@ -158,7 +160,11 @@ export function createModules(deps: {
   });
   const tools = createToolsModule({ db: deps.db, files, afterShots: toolMaintenance.afterShots });
   // What machines report by themselves: states, counters, readings (OPC-UA, MQTT, HTTP).
-  const telemetry = createTelemetryModule({ db: deps.db, recordMachineCycles: tools.recordMachineCycles });
+  const telemetry = createTelemetryModule({
+    db: deps.db,
+    recordMachineCycles: tools.recordMachineCycles,
+    log: deps.log,
+  });
 
   // Exports of every list and the weekly maintenance PDF; each list joins `lists` as its module lands.
   const reports = createReportsModule({

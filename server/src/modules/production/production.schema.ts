@@ -91,17 +91,6 @@ export interface ProductionIssueTable {
   updated_at: UpdatedAt;
 }
 
-export interface MachineReadingTable {
-  id: Generated<number>;
-  site_id: number;
-  machine_id: number;
-  reading_type: string;
-  value: number;
-  unit: string | null;
-  recorded_at: Date;
-  received_at: Generated<Date>;
-}
-
 declare module '../../platform/db/tables.ts' {
   interface Tables {
     production_routes: ProductionRouteTable;
@@ -111,6 +100,5 @@ declare module '../../platform/db/tables.ts' {
     stage_assignments: StageAssignmentTable;
     issue_types: IssueTypeTable;
     production_issues: ProductionIssueTable;
-    machine_readings: MachineReadingTable;
   }
 }

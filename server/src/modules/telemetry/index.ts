@@ -25,20 +25,32 @@ export {
   type RecordMachineCycles,
 } from './signals.service.ts';
 export { statesBetween, staleBetween, type StateRow, type StaleRow } from './signals.repository.ts';
+export { createReadingWriter, type ReadingWriter } from './reading.writer.ts';
+export type { ReadingRow, StoredPair } from './reading.types.ts';
+export { ensureReadingPartitionsAhead } from './reading.partitions.ts';
 
 import type { Database } from '../../platform/db/database.ts';
 import type { Builder } from '../../platform/graphql/builder.ts';
 import type { HomApp } from '../../platform/http/types.ts';
+import { createLogger, type Logger } from '../../platform/logger.ts';
 import { createSignalRecorder, type RecordMachineCycles } from './signals.service.ts';
+import { createReadingsPart } from './reading.module.ts';
 
 /**
  * The telemetry module as modules.ts wires it. Each part (readings, OPC-UA, MQTT, automatic downtime,
  * the machine board) adds its services, routes and GraphQL here.
  */
-export function createTelemetryModule(deps: { db: Database; recordMachineCycles: RecordMachineCycles }) {
+export function createTelemetryModule(deps: {
+  db: Database;
+  recordMachineCycles: RecordMachineCycles;
+  log?: Logger;
+}) {
   const signals = createSignalRecorder({ recordMachineCycles: deps.recordMachineCycles });
   const routes: ((app: HomApp) => Promise<void>)[] = [];
   const graphql: ((builder: Builder) => void)[] = [];
-  return { db: deps.db, signals, routes, graphql };
+  // Readings: the writer adapters use, thresholds, alerts, series (docs/readings.md).
+  const readings = createReadingsPart({ db: deps.db, log: deps.log ?? createLogger('info'), signals });
+  routes.push(readings.routes);
+  return { db: deps.db, signals, readings, routes, graphql };
 }
 export type TelemetryModule = ReturnType<typeof createTelemetryModule>;
