@@ -103,7 +103,13 @@ async function main(): Promise<void> {
   const { buildApp } = await import('../server/src/app.ts');
   const { createLogger } = await import('../server/src/platform/logger.ts');
   const idle = new Promise<never>(() => undefined);
-  const pool = { connect: () => idle, totalCount: 0, idleCount: 0, waitingCount: 0 } as unknown as pg.Pool;
+  const pool = {
+    connect: () => idle,
+    end: async () => undefined,
+    totalCount: 0,
+    idleCount: 0,
+    waitingCount: 0,
+  } as unknown as pg.Pool;
   const unused = () => {
     throw new Error('permissions-doc uses no database');
   };

@@ -16,6 +16,7 @@ interface Report {
 /** Suites that need PostgreSQL, child processes or Chromium: each must have run and passed. */
 const REQUIRED_SUITES = [
   'server/src/modules/telemetry/tests/signals.test.ts',
+  'server/src/modules/telemetry/tests/board.test.ts',
   'server/src/modules/failures/tests/failure-report.test.ts',
   'e2e/failure-action-flow.test.ts',
   'e2e/tool-maintenance-flow.test.ts',

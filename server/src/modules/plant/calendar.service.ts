@@ -3,7 +3,15 @@ import type { Database, Tx } from '../../platform/db/database.ts';
 import { recordChange } from '../audit/index.ts';
 import type { ShiftCalendarInput, ShiftCalendarOutput } from './calendar.dto.ts';
 import { findCalendar, saveCalendar, siteTimeZone } from './calendar.repository.ts';
-import { plannedWindows, windowSeconds, type ShiftCalendar, type Window } from './calendar.windows.ts';
+import {
+  dayAt,
+  plannedWindows,
+  shiftAt,
+  windowSeconds,
+  type ShiftCalendar,
+  type ShiftInstance,
+  type Window,
+} from './calendar.windows.ts';
 import { siteNotFound } from './plant.errors.ts';
 
 const A_MONDAY = new Date('2024-01-01T00:00:00Z');
@@ -86,4 +94,16 @@ export async function plannedWindowsOf(
   if (!calendar || calendar.shifts.length === 0) return null;
   const zone = await siteTimeZone(tx, siteId);
   return zone ? plannedWindows(calendar, zone, from, to) : null;
+}
+
+/**
+ * The site's shift at `at` in the caller's transaction (the running one, else the last one ended);
+ * the site's local day when it plans around the clock; null for an unknown site.
+ */
+export async function currentShiftOf(tx: Tx, siteId: number, at: Date): Promise<ShiftInstance | null> {
+  const zone = await siteTimeZone(tx, siteId);
+  if (!zone) return null;
+  const calendar = await findCalendar(tx, siteId);
+  if (!calendar || calendar.shifts.length === 0) return dayAt(zone, at);
+  return shiftAt(calendar, zone, at) ?? dayAt(zone, at);
 }

@@ -65,3 +65,42 @@ function merge(windows: Window[]): Window[] {
   }
   return merged;
 }
+
+/** One shift as it happens (or the site's day when it plans around the clock: `name` null). */
+export interface ShiftInstance {
+  start: Date;
+  end: Date;
+  name: string | null;
+}
+
+/**
+ * The shift running at `at` (the latest started when shifts overlap), else the last one that ended
+ * in the week before; null when the calendar has no shift in that week. Non-working dates have none.
+ */
+export function shiftAt(calendar: ShiftCalendar, timeZone: string, at: Date): ShiftInstance | null {
+  const holidays = new Set(calendar.non_working_dates);
+  const moment = DateTime.fromJSDate(at, { zone: timeZone });
+  let running: ShiftInstance | null = null;
+  let ended: ShiftInstance | null = null;
+  for (let back = 8; back >= 0; back -= 1) {
+    const day = moment.startOf('day').minus({ days: back });
+    if (holidays.has(day.toISODate() ?? '')) continue;
+    for (const shift of calendar.shifts) {
+      if (shift.weekday !== day.weekday) continue;
+      const start = atTime(day, shift.start);
+      let end = atTime(day, shift.end);
+      if (end <= start) end = atTime(day.plus({ days: 1 }), shift.end);
+      const instance = { start: start.toJSDate(), end: end.toJSDate(), name: shift.name ?? null };
+      if (start <= moment && moment < end) {
+        if (!running || instance.start > running.start) running = instance;
+      } else if (end <= moment && (!ended || instance.end > ended.end)) ended = instance;
+    }
+  }
+  return running ?? ended;
+}
+
+/** The local calendar day around `at` in the site's time zone. */
+export function dayAt(timeZone: string, at: Date): ShiftInstance {
+  const day = DateTime.fromJSDate(at, { zone: timeZone }).startOf('day');
+  return { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate(), name: null };
+}

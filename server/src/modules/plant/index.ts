@@ -6,6 +6,17 @@ export { machineNotFound } from './plant.errors.ts';
 export { createPlantCsvService, type PlantCsvService } from './plant-csv.service.ts';
 export { plantCsvRoutes } from './plant-csv.routes.ts';
 export { guardFormula } from './plant-csv.format.ts';
-export { createCalendarService, plannedWindowsOf, type CalendarService } from './calendar.service.ts';
+export {
+  createCalendarService,
+  currentShiftOf,
+  plannedWindowsOf,
+  type CalendarService,
+} from './calendar.service.ts';
 export { calendarRoutes } from './calendar.routes.ts';
-export { plannedWindows, windowSeconds, type Window } from './calendar.windows.ts';
+export {
+  plannedWindows,
+  shiftAt,
+  windowSeconds,
+  type ShiftInstance,
+  type Window,
+} from './calendar.windows.ts';

@@ -6,6 +6,7 @@ import { createToolService } from './tool.service.ts';
 import { registerToolsGraphql } from './tools.graphql.ts';
 import { toolRoutes, type ToolFiles, type ToolServices } from './tools.routes.ts';
 import { siteOfTool } from './tool.repository.ts';
+import { mountedNowOn, type MountedToolNow } from './mounting.repository.ts';
 
 export type { ToolServices, ToolFiles } from './tools.routes.ts';
 export type { AfterShots } from './shots.service.ts';
@@ -22,6 +23,11 @@ export { maintenanceLogSiteOf } from './maintenance-log.service.ts';
 
 /** Which site a tool is on, as the caller's transaction sees it (null when invisible or unknown). */
 export const toolSiteOf = (tx: Tx, toolId: number): Promise<number | null> => siteOfTool(tx, toolId);
+
+export type { MountedToolNow } from './mounting.repository.ts';
+/** The tools mounted now on these machines, as the caller's transaction sees them (the machine board). */
+export const mountedToolsNow = (tx: Tx, machineIds: readonly number[]): Promise<MountedToolNow[]> =>
+  mountedNowOn(tx, machineIds);
 
 /**
  * Tools and moulds: the registry, mountings on machines, shot readings. `afterShots` runs in the same

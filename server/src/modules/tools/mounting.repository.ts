@@ -121,3 +121,34 @@ export async function machineOf(
     select id, site_id, code, name from machines where id = ${machineId}`.execute(tx);
   return rows[0];
 }
+
+/** A tool mounted on a machine now, with its shot count and life (the live machine board). */
+export interface MountedToolNow {
+  machine_id: number;
+  tool_id: number;
+  asset_number: string;
+  name: string;
+  position: string;
+  mounted_at: Date;
+  total_shots: number;
+  life_limit_shots: number | null;
+  life_used_percent: number | null;
+}
+
+/** The tools mounted now on any of these machines, one query for all of them. */
+export async function mountedNowOn(tx: Tx, machineIds: readonly number[]): Promise<MountedToolNow[]> {
+  if (machineIds.length === 0) return [];
+  const { rows } = await sql<Omit<MountedToolNow, 'life_used_percent'>>`
+    select m.machine_id, m.tool_id, t.asset_number, t.name, m.position, m.mounted_at,
+           t.total_shots::float8 as total_shots, t.life_limit_shots
+      from tool_mountings m
+      join tools t on t.id = m.tool_id
+     where m.machine_id = any(${[...machineIds]}::bigint[]) and m.removed_at is null
+     order by m.machine_id, m.position`.execute(tx);
+  return rows.map((row) => ({
+    ...row,
+    life_used_percent: row.life_limit_shots
+      ? Math.round((row.total_shots / row.life_limit_shots) * 1000) / 10
+      : null,
+  }));
+}

@@ -44,6 +44,7 @@ const PUBLIC_ROUTES = new Set([
   'POST /graphql',
   // Browsers authenticate in the first message after the upgrade; the handler checks plant:read.
   'GET /ws/live',
+  'GET /ws/machines',
   'GET /health/live',
   'GET /health/ready',
   'GET /metrics',

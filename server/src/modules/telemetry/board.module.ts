@@ -1,0 +1,33 @@
+import type { Database, Tx } from '../../platform/db/database.ts';
+import type { HomApp } from '../../platform/http/types.ts';
+import { boardLiveRoutes, type Authenticate } from './board.live.ts';
+import { boardRoutes } from './board.routes.ts';
+import { createBoardService, type MountedTool, type ShiftOee, type Sparklines } from './board.service.ts';
+
+export type { Authenticate } from './board.live.ts';
+export type { MountedTool, ShiftOee, Sparklines } from './board.service.ts';
+
+export interface BoardPartDeps {
+  db: Database;
+  /** Identity's authenticator, for GET /ws/machines clients that authenticate in their first message. */
+  authenticate: Authenticate;
+  /** The tools module's `mountedToolsNow`. */
+  mountedTools: (tx: Tx, machineIds: readonly number[]) => Promise<MountedTool[]>;
+  /** The kpi module's OEE of the current shift. */
+  shiftOee?: ShiftOee | undefined;
+  sparklines?: Sparklines | undefined;
+}
+
+/** The live machine board: GET /machines/board, GET /machines/{id}/states, GET /ws/machines. */
+export function createBoardPart(deps: BoardPartDeps) {
+  const service = createBoardService({
+    db: deps.db,
+    mountedTools: deps.mountedTools,
+    shiftOee: deps.shiftOee,
+    sparklines: deps.sparklines,
+  });
+  const live = boardLiveRoutes({ db: deps.db, authenticate: deps.authenticate });
+  const routes: ((app: HomApp) => Promise<void>)[] = [boardRoutes(service), live.register];
+  return { service, routes, liveClients: live.clients };
+}
+export type BoardPart = ReturnType<typeof createBoardPart>;
