@@ -27,8 +27,6 @@ import {
   registerRepairGraphql,
   repairRoutes,
   repairSiteOf,
-  createUnexplainedService,
-  unexplainedRoutes,
 } from './modules/maintenance/index.ts';
 import { createFileService, fileRoutes, registerFilesGraphql } from './modules/files/index.ts';
 import {
@@ -46,7 +44,7 @@ import {
   evaluatePm,
   toolSiteOf,
 } from './modules/tools/index.ts';
-import { createOpcuaModule, createTelemetryModule } from './modules/telemetry/index.ts';
+import { createTelemetryModule } from './modules/telemetry/index.ts';
 import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
 import { createReportsModule, createWeeklyReportService } from './modules/reports/index.ts';
 import { createQualityModule, type QualityPipeline } from './modules/quality/index.ts';
@@ -86,8 +84,6 @@ export function createModules(deps: {
     Partial<Pick<Config, 's3'>>;
   pipeline: QualityPipeline;
   log?: Logger;
-  /** HOM's OPC-UA client certificate store (the ingest role uses the same one). */
-  opcuaPkiDir?: string;
 }) {
   const notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
   /** Creates action items in the caller's transaction; modules whose findings need action get it. */
@@ -119,7 +115,6 @@ export function createModules(deps: {
   const calendars = createCalendarService({ db: deps.db });
   const plantCsv = createPlantCsvService({ db: deps.db });
   const downtimes = createDowntimeService({ db: deps.db });
-  const unexplainedStops = createUnexplainedService({ db: deps.db });
   const catalog = createCatalogService({ db: deps.db });
   const kpi = createKpiService({ db: deps.db });
   const repairs = createRepairService({ db: deps.db, siteMembers: activeSiteMembers });
@@ -172,8 +167,6 @@ export function createModules(deps: {
     log: deps.log,
     board: { authenticate: identity.authenticate, mountedTools: mountedToolsNow },
   });
-  // OPC-UA connections per machine: settings, browse, test; the ingest role subscribes (docs/opcua.md).
-  const opcua = createOpcuaModule({ db: deps.db, secret: deps.secret, pkiDir: deps.opcuaPkiDir });
 
   // Exports of every list and the weekly maintenance PDF; each list joins `lists` as its module lands.
   const reports = createReportsModule({
@@ -198,7 +191,6 @@ export function createModules(deps: {
     plantRoutes(plant),
     calendarRoutes(calendars),
     plantCsvRoutes(plantCsv),
-    unexplainedRoutes(unexplainedStops),
     maintenanceRoutes({ downtimes, catalog }),
     kpiRoutes(kpi),
     repairRoutes(repairs),
@@ -215,7 +207,6 @@ export function createModules(deps: {
     quality.liveRoutes,
     ...reports.routes,
     ...telemetry.routes,
-    opcua.routes,
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
@@ -246,8 +237,6 @@ export function createModules(deps: {
     actionItems,
     plant,
     downtimes,
-    /** Automatic stops without a reason: the queue, explain, split (docs/auto-downtime.md). */
-    unexplainedStops,
     catalog,
     kpi,
     repairs,
@@ -263,8 +252,6 @@ export function createModules(deps: {
     quality: quality.services,
     /** Machine states, counters, readings and the adapters' door (docs/connectivity.md). */
     telemetry,
-    /** OPC-UA connection settings, browse and test (docs/opcua.md). */
-    opcua: opcua.service,
     live: quality.live,
     /** Clients connected to GET /ws/live now (the hom_live_clients gauge). */
     liveClients: quality.liveClients,

@@ -1,3 +1,0 @@
-import { defineError } from '../../platform/errors.ts';
-
-export const invalidMicroStopPeriod = defineError('invalid', 'INVALID_PERIOD');
