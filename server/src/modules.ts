@@ -27,6 +27,8 @@ import {
   registerRepairGraphql,
   repairRoutes,
   repairSiteOf,
+  createUnexplainedService,
+  unexplainedRoutes,
 } from './modules/maintenance/index.ts';
 import { createFileService, fileRoutes, registerFilesGraphql } from './modules/files/index.ts';
 import {
@@ -115,6 +117,7 @@ export function createModules(deps: {
   const calendars = createCalendarService({ db: deps.db });
   const plantCsv = createPlantCsvService({ db: deps.db });
   const downtimes = createDowntimeService({ db: deps.db });
+  const unexplainedStops = createUnexplainedService({ db: deps.db });
   const catalog = createCatalogService({ db: deps.db });
   const kpi = createKpiService({ db: deps.db });
   const repairs = createRepairService({ db: deps.db, siteMembers: activeSiteMembers });
@@ -191,6 +194,7 @@ export function createModules(deps: {
     plantRoutes(plant),
     calendarRoutes(calendars),
     plantCsvRoutes(plantCsv),
+    unexplainedRoutes(unexplainedStops),
     maintenanceRoutes({ downtimes, catalog }),
     kpiRoutes(kpi),
     repairRoutes(repairs),
@@ -237,6 +241,8 @@ export function createModules(deps: {
     actionItems,
     plant,
     downtimes,
+    /** Automatic stops without a reason: the queue, explain, split (docs/auto-downtime.md). */
+    unexplainedStops,
     catalog,
     kpi,
     repairs,

@@ -130,6 +130,8 @@ export async function insertDowntime(
     comment: string | null;
     reported_by: number | null;
     source?: string;
+    cause?: string | null;
+    split_from_id?: number | null;
   },
 ): Promise<number> {
   return (await tx.insertInto('downtimes').values(row).returning('id').executeTakeFirstOrThrow()).id;

@@ -11,3 +11,13 @@ export { registerRepairGraphql } from './repair.graphql.ts';
 export { registerHistoryGraphql } from './history.graphql.ts';
 export { repairSiteOf } from './repair-attachment.owner.ts';
 export { openBreakdownDowntime } from './downtime.issue.ts';
+export { createUnexplainedService, type UnexplainedService } from './unexplained.service.ts';
+export { unexplainedRoutes } from './unexplained.routes.ts';
+export { STOP_CAUSES, type StopCause } from './unexplained.dto.ts';
+export {
+  closeAutomaticDowntime,
+  latestDowntimesOf,
+  openAutomaticDowntime,
+  recordPastAutomaticDowntime,
+  type LatestDowntime,
+} from './downtime.automatic.ts';

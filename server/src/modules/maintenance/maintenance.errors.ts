@@ -11,3 +11,5 @@ export const repairNotFound = defineError('not_found', 'REPAIR_NOT_FOUND');
 export const repairCannotClose = defineError('invalid', 'REPAIR_CANNOT_CLOSE');
 export const unknownTechnician = defineError('invalid', 'UNKNOWN_TECHNICIAN');
 export const downtimeOfOtherMachine = defineError('invalid', 'DOWNTIME_OF_OTHER_MACHINE');
+export const downtimeAlreadyExplained = defineError('conflict', 'DOWNTIME_ALREADY_EXPLAINED');
+export const invalidSplit = defineError('rejected', 'INVALID_SPLIT');

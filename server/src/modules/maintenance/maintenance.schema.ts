@@ -43,6 +43,10 @@ export interface DowntimeTable {
   comment: string | null;
   source: Generated<string>;
   reported_by: number | null;
+  /** Automatic stops: the machine state that caused it, or 'no_cycle' (migration 0019). */
+  cause: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A part of a split stop: the stop it was split from. */
+  split_from_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -28,6 +28,9 @@ export { statesBetween, staleBetween, type StateRow, type StaleRow } from './sig
 export { createReadingWriter, type ReadingWriter } from './reading.writer.ts';
 export type { ReadingRow, StoredPair } from './reading.types.ts';
 export { ensureReadingPartitionsAhead } from './reading.partitions.ts';
+export { checkAutomaticStops, type StopCheckResult } from './auto-downtime.service.ts';
+export { microStops } from './auto-downtime.micro-stops.ts';
+export { STOP_STATES, type MicroStops } from './auto-downtime.rules.ts';
 
 import type { Database } from '../../platform/db/database.ts';
 import type { Builder } from '../../platform/graphql/builder.ts';
@@ -36,6 +39,9 @@ import { createLogger, type Logger } from '../../platform/logger.ts';
 import { createSignalRecorder, type RecordMachineCycles } from './signals.service.ts';
 import { createReadingsPart } from './reading.module.ts';
 import { createBoardPart, type BoardPartDeps } from './board.module.ts';
+import { createAutoDowntimeHooks } from './auto-downtime.service.ts';
+import { createAutoDowntimeService } from './auto-downtime.settings.ts';
+import { autoDowntimeRoutes } from './auto-downtime.routes.ts';
 
 /**
  * The telemetry module as modules.ts wires it. Each part (readings, OPC-UA, MQTT, automatic downtime,
@@ -48,7 +54,11 @@ export function createTelemetryModule(deps: {
   /** The live machine board's links to identity, tools and KPIs (docs/machine-board.md). */
   board?: Omit<BoardPartDeps, 'db'>;
 }) {
-  const signals = createSignalRecorder({ recordMachineCycles: deps.recordMachineCycles });
+  // Automatic downtime: a machine running again ends its automatic stop (docs/auto-downtime.md).
+  const signals = createSignalRecorder({
+    recordMachineCycles: deps.recordMachineCycles,
+    hooks: createAutoDowntimeHooks(),
+  });
   const routes: ((app: HomApp) => Promise<void>)[] = [];
   const graphql: ((builder: Builder) => void)[] = [];
   // Readings: the writer adapters use, thresholds, alerts, series (docs/readings.md).
@@ -57,6 +67,9 @@ export function createTelemetryModule(deps: {
   // The live machine board: GET /machines/board, GET /machines/{id}/states, GET /ws/machines.
   const board = deps.board ? createBoardPart({ db: deps.db, ...deps.board }) : undefined;
   if (board) routes.push(...board.routes);
-  return { db: deps.db, signals, readings, board, routes, graphql };
+  // Stop settings per machine and micro-stops (the unexplained queue is the maintenance module's).
+  const autoDowntime = createAutoDowntimeService({ db: deps.db });
+  routes.push(autoDowntimeRoutes(autoDowntime));
+  return { db: deps.db, signals, readings, board, autoDowntime, routes, graphql };
 }
 export type TelemetryModule = ReturnType<typeof createTelemetryModule>;

@@ -1,0 +1,3 @@
+import { defineError } from '../../platform/errors.ts';
+
+export const invalidMicroStopPeriod = defineError('invalid', 'INVALID_PERIOD');
