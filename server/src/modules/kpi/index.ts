@@ -3,3 +3,12 @@ export { kpiRoutes } from './kpi.routes.ts';
 export { registerKpiGraphql } from './kpi.graphql.ts';
 export type { KpiReport, KpiScope } from './kpi.dto.ts';
 export type { KpiFigures, ParetoEntry } from './kpi.calculations.ts';
+export { createOeeService, type OeeService, type OeeReport } from './oee.service.ts';
+export { oeeRoutes } from './oee.routes.ts';
+export {
+  currentShiftOee,
+  shiftOeeForBoard,
+  type BoardOeeFigures,
+  type CurrentShiftOee,
+} from './oee.current.ts';
+export type { OeeFigures } from './oee.calculations.ts';
