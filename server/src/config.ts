@@ -2,6 +2,8 @@ import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 import type { S3StoreConfig } from './platform/storage/s3-file-store.ts';
+import type { MqttIngestConfig } from './modules/telemetry/mqtt/mqtt.ingest.ts';
+import { topicPatternProblem, type TopicKind } from './modules/telemetry/mqtt/topics.ts';
 
 /** Every process role a HOM process can run; see docs/architecture.md. */
 export const PROCESS_ROLES = ['api', 'ingest', 'worker'] as const;
@@ -16,6 +18,19 @@ const optionalString = z
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+/** An MQTT topic pattern of `kind` (docs/mqtt.md); `off` turns the kind off where `optional`. */
+const topicPattern = (kind: TopicKind, fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((value) => (value === '' ? fallback : value))
+    .superRefine((value, ctx) => {
+      const problem = value === 'off' ? null : topicPatternProblem(value, kind);
+      if (problem) ctx.addIssue({ code: 'custom', message: `"${value}": ${problem}` });
+    })
+    .transform((value) => (value === 'off' ? null : value));
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -49,6 +64,36 @@ const envSchema = z.object({
   HOM_DEMO: booleanFlag.default(false),
   AMQP_URL: optionalString.pipe(z.url({ protocol: /^amqps?$/ }).optional()),
   HOM_INGEST_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(64),
+  MQTT_URL: optionalString.pipe(z.url({ protocol: /^mqtts?$/ }).optional()),
+  MQTT_CLIENT_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, '1–64 letters, digits or _ . : -')
+    .default('hom-ingest'),
+  MQTT_USERNAME: optionalString,
+  MQTT_PASSWORD: optionalString,
+  MQTT_TOPICS: z
+    .string()
+    .default('plant/{site}/{machine}/{sensor}')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((pattern) => pattern.trim())
+        .filter(Boolean),
+    )
+    .superRefine((patterns, ctx) => {
+      for (const pattern of patterns) {
+        const problem = topicPatternProblem(pattern, 'reading');
+        if (problem) ctx.addIssue({ code: 'custom', message: `"${pattern}": ${problem}` });
+      }
+    }),
+  MQTT_RESULTS_TOPIC: topicPattern('results', 'plant/{site}/{machine}/results'),
+  MQTT_STATE_TOPIC: topicPattern('state', 'plant/{site}/{machine}/state'),
+  MQTT_COUNTER_TOPIC: topicPattern('counter', 'plant/{site}/{machine}/counter/{kind}'),
+  MQTT_QOS: z
+    .enum(['0', '1'], { error: '0 or 1' })
+    .default('1')
+    .transform((value) => (value === '0' ? 0 : 1)),
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
   SMTP_FROM: optionalString,
   S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -149,6 +194,8 @@ export interface Config {
   amqpUrl: string | undefined;
   /** Unacknowledged messages a worker holds at once. */
   ingestPrefetch: number;
+  /** MQTT ingest (processes with the `ingest` role) when MQTT_URL is set (docs/mqtt.md). */
+  mqtt: MqttIngestConfig | undefined;
   /** Outgoing e-mail (smtp://user:pass@host:587); unset: mail stays queued in the outbox (docs/mail.md). */
   smtpUrl: string | undefined;
   /** The From address of HOM's e-mail, e.g. "HOM <hom@plant.example>". */
@@ -200,6 +247,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = readProcessEnv()): Config
     demo: env.HOM_DEMO,
     amqpUrl: env.AMQP_URL,
     ingestPrefetch: env.HOM_INGEST_PREFETCH,
+    mqtt: env.MQTT_URL
+      ? {
+          url: env.MQTT_URL,
+          clientId: env.MQTT_CLIENT_ID,
+          username: env.MQTT_USERNAME,
+          password: env.MQTT_PASSWORD,
+          qos: env.MQTT_QOS,
+          topics: {
+            readings: env.MQTT_TOPICS,
+            results: env.MQTT_RESULTS_TOPIC,
+            state: env.MQTT_STATE_TOPIC,
+            counter: env.MQTT_COUNTER_TOPIC,
+          },
+        }
+      : undefined,
     smtpUrl: env.SMTP_URL,
     smtpFrom: env.SMTP_FROM,
     s3: env.S3_BUCKET

@@ -1,0 +1,215 @@
+/**
+ * Collects incoming MQTT messages into batches and hands each batch to `process` (which writes it and
+ * commits), at most `concurrency` at a time; QoS 1 messages are acknowledged in the order they arrived,
+ * each only once it and every QoS 1 message before it is done (committed or dead-lettered). A batch
+ * that failed for a passing reason (the database is away) goes back to the front and is tried again
+ * after a backoff growing to 30 s; meanwhile nothing is acknowledged and the broker keeps the messages.
+ */
+
+export interface Incoming {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1;
+  messageId: number | undefined;
+  /** The connection it came over: a PUBACK is only valid on that connection. */
+  generation: number;
+  receivedAt: number;
+  /** Committed or dead-lettered. */
+  done: boolean;
+  /** Its connection closed before it was done: the broker sends it again, this copy is dropped. */
+  abandoned: boolean;
+  /** Filled in by `process` on the first attempt (parsed, resolved, stamped), reused on retries. */
+  prepared?: unknown;
+}
+
+export interface BatcherOptions {
+  /** Writes what it can; resolves with the messages left for a retry and why, or nothing left. */
+  process: (batch: Incoming[]) => Promise<{ retry: Incoming[]; error?: unknown }>;
+  /** Sends the PUBACK of a done QoS 1 message (the caller checks it is still on its connection). */
+  ack: (message: Incoming) => void;
+  onRetry?: (error: unknown, delayMs: number, messages: number) => void;
+  /** Flush at this many messages without waiting. */
+  maxBatch?: number;
+  /** Otherwise flush this long after the oldest waiting message arrived. */
+  lingerMs?: number;
+  /** Batches written at the same time. */
+  concurrency?: number;
+  /** Messages held (waiting and being written) before the client stops reading the connection. */
+  maxBuffered?: number;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+export function createBatcher(options: BatcherOptions) {
+  const maxBatch = options.maxBatch ?? 5_000;
+  const lingerMs = options.lingerMs ?? 5;
+  const concurrency = options.concurrency ?? 2;
+  const maxBuffered = options.maxBuffered ?? 50_000;
+  let pending: Incoming[] = [];
+  /** QoS 1 messages not yet acknowledged, in arrival order. */
+  let unacked: Incoming[] = [];
+  /** Batches being written, each with the first connection its QoS 1 messages came over. */
+  const inFlight = new Set<{ batch: Incoming[]; settled: Promise<void>; firstGeneration: number }>();
+  let writing = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let failures = 0;
+  let retryAt = 0;
+  let roomWaiters: (() => void)[] = [];
+  let draining = false;
+
+  const buffered = () => pending.length + writing;
+
+  function schedule(): void {
+    if (timer || pending.length === 0 || inFlight.size >= concurrency) return;
+    const now = Date.now();
+    const oldest = pending[0]?.receivedAt ?? now;
+    const due = Math.max(
+      retryAt,
+      draining || pending.length >= maxBatch || failures > 0 ? now : oldest + lingerMs,
+    );
+    if (due <= now) {
+      flush();
+      return;
+    }
+    timer = setTimeout(() => {
+      timer = undefined;
+      schedule();
+    }, due - now);
+  }
+
+  function flush(): void {
+    const batch = pending.length <= maxBatch ? pending : pending.slice(0, maxBatch);
+    pending = pending.length <= maxBatch ? [] : pending.slice(maxBatch);
+    writing += batch.length;
+    let firstGeneration = Number.POSITIVE_INFINITY;
+    for (const m of batch) if (m.qos === 1 && m.generation < firstGeneration) firstGeneration = m.generation;
+    const entry = { batch, settled: Promise.resolve(), firstGeneration };
+    entry.settled = run(batch).finally(() => {
+      inFlight.delete(entry);
+      writing -= batch.length;
+      releaseRoom();
+      acknowledge();
+      schedule();
+    });
+    inFlight.add(entry);
+    schedule();
+  }
+
+  async function run(batch: Incoming[]): Promise<void> {
+    let outcome: { retry: Incoming[]; error?: unknown };
+    try {
+      outcome = await options.process(batch);
+    } catch (error) {
+      outcome = { retry: batch.filter((m) => !m.done), error };
+    }
+    const retry = outcome.retry.filter((m) => !m.abandoned && !m.done);
+    if (retry.length === 0) {
+      if (outcome.retry.length === 0) failures = 0;
+      return;
+    }
+    failures += 1;
+    const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(failures, 12));
+    retryAt = Date.now() + delay;
+    options.onRetry?.(outcome.error, delay, retry.length);
+    pending = [...retry, ...pending];
+  }
+
+  /** PUBACKs in arrival order: stops at the first QoS 1 message not done yet. */
+  function acknowledge(): void {
+    let head = 0;
+    while (head < unacked.length) {
+      const message = unacked[head];
+      if (!message) break;
+      if (message.abandoned) {
+        head += 1;
+        continue;
+      }
+      if (!message.done) break;
+      options.ack(message);
+      head += 1;
+    }
+    if (head > 0) unacked = unacked.slice(head);
+  }
+
+  function releaseRoom(): void {
+    if (buffered() >= maxBuffered) return;
+    const waiting = roomWaiters;
+    roomWaiters = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  return {
+    push(message: Incoming): void {
+      pending.push(message);
+      if (message.qos === 1) unacked.push(message);
+      schedule();
+    },
+
+    /** A QoS 1 message that needs nothing written (already committed before): acknowledged in turn. */
+    pushDone(message: Incoming): void {
+      message.done = true;
+      unacked.push(message);
+      acknowledge();
+    },
+
+    /** Resolves once fewer than `maxBuffered` messages are held. */
+    whenRoom(): Promise<void> {
+      if (buffered() < maxBuffered) return Promise.resolve();
+      return new Promise((resolve) => roomWaiters.push(resolve));
+    },
+
+    /**
+     * The connection `generation` ended: its QoS 1 messages not done can no longer be acknowledged
+     * (the broker sends them again), so waiting ones are dropped and batches being written forget them.
+     */
+    abandon(generation: number): void {
+      for (const message of unacked) if (message.generation <= generation) message.abandoned = true;
+      unacked = unacked.filter((m) => !m.abandoned);
+      pending = pending.filter((m) => !m.abandoned);
+      releaseRoom();
+    },
+
+    hasRoom: () => buffered() < maxBuffered,
+
+    /** A batch being written holds a QoS 1 message of a connection before `generation`. */
+    holdsOlder(generation: number): boolean {
+      for (const f of inFlight) if (f.firstGeneration < generation) return true;
+      return false;
+    },
+
+    /** Settles when no batch being written holds a QoS 1 message of a connection before `generation`. */
+    async olderSettled(generation: number): Promise<void> {
+      for (;;) {
+        const older = [...inFlight].filter((f) => f.firstGeneration < generation);
+        if (older.length === 0) return;
+        await Promise.allSettled(older.map((f) => f.settled));
+      }
+    },
+
+    /** Writes what is waiting at once and waits for it, at most `graceMs`. */
+    async drain(graceMs: number): Promise<void> {
+      draining = true;
+      clearTimeout(timer);
+      timer = undefined;
+      retryAt = 0;
+      schedule();
+      const deadline = Date.now() + graceMs;
+      while ((inFlight.size > 0 || pending.length > 0) && Date.now() < deadline) {
+        let wait: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.allSettled([...inFlight].map((f) => f.settled)),
+          new Promise((resolve) => (wait = setTimeout(resolve, Math.min(100, deadline - Date.now())))),
+        ]);
+        clearTimeout(wait);
+        schedule();
+      }
+      clearTimeout(timer);
+      timer = undefined;
+    },
+
+    stats() {
+      return { waiting: pending.length, writing, unacked: unacked.length, failures };
+    },
+  };
+}
+export type Batcher = ReturnType<typeof createBatcher>;
