@@ -5,6 +5,7 @@ import { pruneAttempts, usersWithPermission } from './modules/identity/index.ts'
 import { ensureResultPartitionsAhead } from './modules/quality/index.ts';
 import { deliverDueMail, pendingMailCount, smtpTransport } from './platform/mail/index.ts';
 import { createPmCheckJob, createWeeklyReportJob } from './modules.ts';
+import { checkAutomaticStops } from './modules/telemetry/index.ts';
 
 export interface Worker {
   stop(): Promise<void>;
@@ -27,6 +28,7 @@ export function startWorker(deps: {
   const log = deps.log.child({ role: 'worker' });
   const mail = startMailSender(deps.db, log, deps.mail);
   const actions = startActionJobs(deps.db, log);
+  const stops = startAutomaticStopCheck(deps.db, log);
   const weeklyReports = createWeeklyReportJob(deps.db);
   const pmChecks = createPmCheckJob(deps.db);
   let running: Promise<unknown> = Promise.resolve();
@@ -57,7 +59,7 @@ export function startWorker(deps: {
   return {
     async stop() {
       clearInterval(timer);
-      await Promise.all([running, mail.stop(), actions.stop()]);
+      await Promise.all([running, mail.stop(), actions.stop(), stops.stop()]);
     },
   };
 }
@@ -111,6 +113,38 @@ function startActionJobs(db: Database, log: Logger): Worker {
   };
   tick();
   const timer = setInterval(tick, HOUR);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/** How often machines are checked for stops that should open an automatic downtime (docs/auto-downtime.md). */
+const STOP_CHECK_INTERVAL_MS = 10_000;
+
+/**
+ * Automatic downtime, every 10 s: machines stopped past their threshold (or without cycles for
+ * factor × ideal cycle time) get a stop without a reason. Safe with several workers; a run still
+ * going when the next is due is not doubled.
+ */
+function startAutomaticStopCheck(db: Database, log: Logger): Worker {
+  let running: Promise<unknown> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = checkAutomaticStops(db, new Date(), log)
+      .then((result) => {
+        if (result.opened + result.failed > 0) log.info(result, 'automatic downtime check');
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'automatic downtime check failed'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  tick();
+  const timer = setInterval(tick, STOP_CHECK_INTERVAL_MS);
   timer.unref();
   return {
     async stop() {
