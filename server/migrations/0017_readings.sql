@@ -127,7 +127,8 @@ create table reading_thresholds (
   constraint reading_thresholds_type_format check (reading_type ~ '^[a-z][a-z0-9_]{0,39}$'),
   constraint reading_thresholds_something check (low is not null or high is not null or stale_after_seconds is not null),
   constraint reading_thresholds_order check (low is null or high is null or low < high),
-  constraint reading_thresholds_stale check (stale_after_seconds is null or stale_after_seconds between 10 and 604800)
+  -- 0 = never stale (a type sent only on change); null = the default rule (docs/readings.md).
+  constraint reading_thresholds_stale check (stale_after_seconds = 0 or stale_after_seconds between 10 and 604800)
 );
 create unique index reading_thresholds_machine_type_key on reading_thresholds (machine_id, reading_type);
 create index reading_thresholds_site_idx on reading_thresholds (site_id);

@@ -2,7 +2,6 @@ import type { Database } from '../../platform/db/database.ts';
 import { createIssueService, type Notify } from './issue.service.ts';
 import { createProductionMetricsService } from './metrics.service.ts';
 import { productionRoutes, type ProductionServices } from './production.routes.ts';
-import { createReadingService } from './reading.service.ts';
 import { createRouteService } from './route.service.ts';
 import { createStageService } from './stage.service.ts';
 import { createWorkOrderService } from './work-order.service.ts';
@@ -11,7 +10,7 @@ export type { ProductionServices } from './production.routes.ts';
 export { registerProductionGraphql } from './production.graphql.ts';
 export type { WorkOrderOutput, StageOutput, IssueOutput } from './production.dto.ts';
 
-/** Production tracking: work orders, routes, stages, assignments, issues, metrics, raw readings. */
+/** Production tracking: work orders, routes, stages, assignments, issues, metrics (readings: telemetry). */
 export function createProductionModule(deps: { db: Pick<Database, 'transaction'>; notify: Notify }) {
   const services: ProductionServices = {
     workOrders: createWorkOrderService({ db: deps.db }),
@@ -19,7 +18,6 @@ export function createProductionModule(deps: { db: Pick<Database, 'transaction'>
     issues: createIssueService({ db: deps.db, notify: deps.notify }),
     routes: createRouteService({ db: deps.db }),
     metrics: createProductionMetricsService({ db: deps.db }),
-    readings: createReadingService({ db: deps.db }),
   };
   return { services, routes: productionRoutes(services) };
 }

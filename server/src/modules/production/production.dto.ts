@@ -357,39 +357,3 @@ export const productionMetricsOutput = summary.extend({
   buckets: z.array(summary.extend({ bucket_start: z.date() })),
 });
 export type ProductionMetricsOutput = z.output<typeof productionMetricsOutput>;
-
-// ---------- machine readings ----------
-
-export const machineRefParam = z.object({ machine_id: z.string().trim().min(1).max(60) });
-
-export const readingInput = z.object({
-  reading_type: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'a name like temperature, pressure or speed'),
-  value: z.number().finite(),
-  unit: z.string().trim().max(20).nullable().optional(),
-  timestamp: instant.optional(),
-});
-export const readingsInput = z.union([readingInput, z.array(readingInput).min(1).max(1000)]);
-export type ReadingInput = z.output<typeof readingInput>;
-
-export const readingOutput = z.object({
-  id: z.number(),
-  machine_id: z.number(),
-  reading_type: z.string(),
-  value: z.number(),
-  unit: z.string().nullable(),
-  timestamp: z.date(),
-  received_at: z.date(),
-});
-export type ReadingOutput = z.output<typeof readingOutput>;
-
-export const readingFilterInput = z.object({
-  reading_type: z.string().trim().max(40).optional(),
-  from: instant.optional(),
-  to: instant.optional(),
-  limit: z.coerce.number().int().min(1).max(5000).default(500),
-});
-export type ReadingFilter = z.output<typeof readingFilterInput>;

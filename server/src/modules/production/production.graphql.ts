@@ -46,7 +46,7 @@ export function registerProductionGraphql(
   services: ProductionServices & { plant: Pick<PlantService, 'getMachine'> },
   refs: Pick<PlantRefs, 'Machine'>,
 ) {
-  const { workOrders, stages, issues, routes, metrics, readings, plant } = services;
+  const { workOrders, stages, issues, routes, metrics, plant } = services;
   const { Machine } = refs;
 
   /** A loader that loads each key on its own (the services answer one id at a time), once per request. */
@@ -288,18 +288,6 @@ export function registerProductionGraphql(
     }),
   });
 
-  const MachineReading = builder.objectRef<dto.ReadingOutput>('MachineReading').implement({
-    fields: (t) => ({
-      id: t.exposeID('id'),
-      machineId: t.id({ resolve: (r) => r.machine_id }),
-      readingType: t.string({ resolve: (r) => r.reading_type }),
-      value: t.exposeFloat('value'),
-      unit: t.string({ nullable: true, resolve: (r) => r.unit }),
-      timestamp: t.field({ type: 'DateTime', resolve: (r) => r.timestamp }),
-      receivedAt: t.field({ type: 'DateTime', resolve: (r) => r.received_at }),
-    }),
-  });
-
   const WorkOrderPage = builder.objectRef<Page<dto.WorkOrderOutput>>('WorkOrderPage').implement({
     fields: (t) => ({
       items: t.field({ type: [WorkOrder], resolve: (page) => page.items }),
@@ -385,15 +373,6 @@ export function registerProductionGraphql(
       steps: t.field({ type: [RouteStepInput] }),
     }),
   });
-  const ReadingInput = builder.inputType('MachineReadingInput', {
-    fields: (t) => ({
-      readingType: t.string(),
-      value: t.float(),
-      unit: t.string(),
-      timestamp: t.field({ type: 'DateTime', description: 'When measured; default now' }),
-    }),
-  });
-
   /** camelCase GraphQL input → the REST shape: nested stages too, enums lower case, `text` → `q`. */
   const workOrderToRest = (input: Args, options: { dropNulls: boolean }) => {
     const { stages: planned, ...rest } = input;
@@ -511,24 +490,6 @@ export function registerProductionGraphql(
           ),
         ),
       ),
-    }),
-    machineReadings: t.field({
-      type: [MachineReading],
-      args: {
-        machine: t.arg.string({ required: true, description: 'Machine id or code' }),
-        readingType: t.arg.string(),
-        from: t.arg({ type: 'DateTime' }),
-        to: t.arg({ type: 'DateTime' }),
-        first: t.arg.int(),
-      },
-      ...withAccess({ permission: 'plant:read' }, (_p, args: Args, c) => {
-        const { machine, first, ...filter } = args;
-        return readings.list(
-          c.caller,
-          parseInput(dto.machineRefParam, { machine_id: machine }).machine_id,
-          parseInput(dto.readingFilterInput, restShape({ ...filter, limit: first }, { dropNulls: true })),
-        );
-      }),
     }),
   }));
 
@@ -682,24 +643,6 @@ export function registerProductionGraphql(
           c.caller,
           parseInput(dto.issueTypeParam, { code: args.code }).code,
           parseInput(dto.updateIssueTypeInput, restShape(args.input)),
-        ),
-      ),
-    }),
-    recordMachineReadings: t.field({
-      type: [MachineReading],
-      description: 'Up to 1,000 readings of one machine (id or code)',
-      args: {
-        machine: t.arg.string({ required: true }),
-        readings: t.arg({ type: [ReadingInput], required: true }),
-      },
-      ...withAccess({ permission: 'ingest:write' }, (_p, args: { machine: unknown; readings: Args[] }, c) =>
-        readings.record(
-          c.caller,
-          parseInput(dto.machineRefParam, { machine_id: args.machine }).machine_id,
-          parseInput(
-            dto.readingsInput,
-            args.readings.map((reading) => restShape(reading, { dropNulls: true })),
-          ) as dto.ReadingInput[],
         ),
       ),
     }),

@@ -3,7 +3,6 @@ import type { HomApp } from '../../platform/http/types.ts';
 import * as dto from './production.dto.ts';
 import type { IssueService } from './issue.service.ts';
 import type { ProductionMetricsService } from './metrics.service.ts';
-import type { ReadingService } from './reading.service.ts';
 import type { RouteService } from './route.service.ts';
 import type { StageService } from './stage.service.ts';
 import type { WorkOrderService } from './work-order.service.ts';
@@ -14,7 +13,6 @@ export interface ProductionServices {
   issues: IssueService;
   routes: RouteService;
   metrics: ProductionMetricsService;
-  readings: ReadingService;
 }
 
 /** Lists the mobile client reads are plain arrays; the next page's cursor travels in a header. */
@@ -25,7 +23,7 @@ const NEXT_CURSOR = 'x-next-cursor';
  * API are kept as they were (`/workorders/`, `/stages/{wos_id}/start`, …); the rest is new.
  */
 export function productionRoutes(services: ProductionServices) {
-  const { workOrders, stages, issues, routes, metrics, readings } = services;
+  const { workOrders, stages, issues, routes, metrics } = services;
   return async function register(app: HomApp): Promise<void> {
     const read = { config: { access: { permission: 'production:read' } } } as const;
     const plan = { config: { access: { permission: 'workorder:plan' } } } as const;
@@ -339,49 +337,6 @@ export function productionRoutes(services: ProductionServices) {
         },
       },
       (request) => metrics.summary(request.ctx, request.query),
-    );
-
-    const readingTags = ['readings'];
-    app.post(
-      '/machines/:machine_id/readings',
-      {
-        config: { access: { permission: 'ingest:write' } },
-        schema: {
-          tags: readingTags,
-          summary: 'Post one reading or an array of up to 1,000 (machine id or code in the path)',
-          params: dto.machineRefParam,
-          body: dto.readingsInput,
-          response: {
-            201: z.union([
-              dto.readingOutput,
-              z.object({ accepted: z.number(), items: z.array(dto.readingOutput) }),
-            ]),
-          },
-        },
-      },
-      async (request, reply) => {
-        const many = Array.isArray(request.body);
-        const stored = await readings.record(
-          request.ctx,
-          request.params.machine_id,
-          Array.isArray(request.body) ? request.body : [request.body],
-        );
-        const [one] = stored;
-        return reply.status(201).send(many || !one ? { accepted: stored.length, items: stored } : one);
-      },
-    );
-    app.get(
-      '/machines/:machine_id/readings',
-      {
-        config: { access: { permission: 'plant:read' } },
-        schema: {
-          tags: readingTags,
-          params: dto.machineRefParam,
-          querystring: dto.readingFilterInput,
-          response: { 200: z.array(dto.readingOutput) },
-        },
-      },
-      (request) => readings.list(request.ctx, request.params.machine_id, request.query),
     );
   };
 }

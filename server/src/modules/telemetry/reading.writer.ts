@@ -1,6 +1,10 @@
 import { SYSTEM_SCOPE, type Database, type Tx } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { createNotificationService } from '../actions/index.ts';
+import { usersWithPermission } from '../identity/index.ts';
+import { createReadingChecks, type ReadingChecks } from './reading.checks.ts';
 import * as repository from './reading.repository.ts';
+import { readingStaleMarker } from './reading.stale.ts';
 import type { ReadingRow, StoredPair } from './reading.types.ts';
 
 /** Month partitions this process knows exist (the function is idempotent; this saves the round trip). */
@@ -28,21 +32,29 @@ function isMissingPartition(error: unknown): boolean {
 
 const isDeadlock = (error: unknown) => (error as { code?: unknown }).code === '40P01';
 
-/** Runs after a batch is stored, outside its transaction (threshold checks, stale periods ending). */
-export type AfterReadings = (pairs: readonly StoredPair[]) => void;
+/** Told what each committed batch stored (threshold checks, stale periods ending). */
+export type AfterReadings = Pick<ReadingChecks, 'onStored'>;
+
+/** The checks a writer runs when none are given: alerts notify in the app (admins, managers, technicians). */
+function defaultChecks(db: Database, log: Logger): ReadingChecks {
+  const notifications = createNotificationService({ db, findRecipients: usersWithPermission });
+  return createReadingChecks({ db, log, notify: notifications.raise, signals: readingStaleMarker() });
+}
 
 /**
  * Stores machine readings in batches: one statement per batch (unnest → insert … on conflict do
  * nothing → the per-minute and per-hour rollups of the rows actually stored), so re-delivered readings
- * are stored and counted once. A month without a partition gets one on demand.
+ * are stored and counted once. A month without a partition gets one on demand. After each commit the
+ * checks look at what was stored (thresholds → alerts, stale periods ending), at most once a second.
  */
 export function createReadingWriter(deps: {
-  db: Pick<Database, 'transaction'>;
+  db: Database;
   log: Logger;
-  /** Told what each committed batch stored (the module wires threshold and freshness checks here). */
-  afterWrite?: AfterReadings;
+  /** Threshold and freshness checks after each commit (default: their own, notifying in the app). */
+  checks?: AfterReadings;
 }) {
   const log = deps.log.child({ component: 'reading-writer' });
+  const checks = deps.checks ?? defaultChecks(deps.db, log);
 
   /** Stores a batch in the caller's transaction; answers what was stored per machine and type. */
   async function writeIn(tx: Tx, rows: readonly ReadingRow[]): Promise<StoredPair[]> {
@@ -77,13 +89,13 @@ export function createReadingWriter(deps: {
         }
         pairs = await attempt(rows);
       }
-      deps.afterWrite?.(pairs);
+      checks.onStored(pairs);
       return { inserted: pairs.reduce((sum, pair) => sum + pair.n, 0) };
     },
 
     /** Tells the checks about a batch stored through writeIn, once its transaction committed. */
     committed(pairs: readonly StoredPair[]): void {
-      deps.afterWrite?.(pairs);
+      checks.onStored(pairs);
     },
   };
 }

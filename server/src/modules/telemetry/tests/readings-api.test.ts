@@ -10,7 +10,7 @@ import {
   type UserRecord,
 } from '../../../../test/factories.ts';
 import { createHarness, type Harness } from '../../../../test/harness.ts';
-import { errorCode, minutesAgo } from './production.fixtures.ts';
+import { errorCode, minutesAgo } from './readings.fixtures.ts';
 
 let h: Harness;
 let site: SiteRecord;
