@@ -196,6 +196,9 @@ describe('the demo seeder', () => {
       'production_issues',
       'tools',
       'tool_shot_readings',
+      'machine_states',
+      'machine_counts',
+      'machine_readings',
     ] as const)
       expect(counts![table], table).toBeGreaterThan(0);
     expect(await seedDemo({ ownerUrl: h.ownerUrl, log, plant: small })).toBeNull();
@@ -295,8 +298,10 @@ describe('the demo seeder', () => {
     const stops = await get(`/downtimes?line_id=${lines[0].id}&limit=10`);
     expect(stops.items).toHaveLength(10);
     expect(stops.next_cursor).not.toBeNull();
+    // The history's one open stop (its reason not known yet), and per site one automatic stop nobody has explained.
     const open = await get('/downtimes?open=true');
-    expect(open.items).toHaveLength(1);
+    expect(open.items).toHaveLength(3);
+    expect(open.items.every((d: { reason_id: number | null }) => d.reason_id === null)).toBe(true);
 
     const repairs = await get('/repairs?limit=200');
     expect(repairs.items.length).toBe(Math.min(counts!.repairs, 200));
@@ -326,5 +331,39 @@ describe('the demo seeder', () => {
       `select count(*)::int as active from users where username like 'demo.%' and is_active`,
     );
     expect(people[0]?.active).toBe(0);
+  });
+
+  it('gives every machine a gapless state timeline that agrees with its stops and counters', async () => {
+    const gaps = await owner<{ machine_id: string }>(`
+      select machine_id from (
+        select machine_id, started_at, lag(ended_at) over (partition by machine_id order by started_at) as previous_end
+          from machine_states) t
+       where previous_end is not null and previous_end <> started_at`);
+    expect(gaps).toEqual([]);
+    const open = await owner<{ machine_id: string; n: string }>(`
+      select m.id as machine_id, count(s.id) as n from machines m
+        left join machine_states s on s.machine_id = m.id and s.ended_at is null group by m.id`);
+    expect(open.every((row) => Number(row.n) === 1)).toBe(true);
+    // An open stop is a stopped or faulted machine, never a running one.
+    const runningWhileDown = await owner<{ machine_id: string }>(`
+      select d.machine_id from downtimes d join machine_states s on s.machine_id = d.machine_id and s.ended_at is null
+       where d.end_at is null and s.state = 'running'`);
+    expect(runningWhileDown).toEqual([]);
+    // Each counter's deltas add up to how far it moved.
+    const drift = await owner<{ machine_id: string }>(`
+      select machine_id from machine_counts group by machine_id, kind
+      having sum(delta) <> max(counter_value) - min(counter_value)`);
+    expect(drift).toEqual([]);
+    const rollups = await owner<{ raw: string; rolled: string }>(`
+      select (select count(*) from machine_readings) as raw, (select sum(n) from machine_readings_1m) as rolled`);
+    expect(Number(rollups[0]?.rolled)).toBe(Number(rollups[0]?.raw));
+    const queue = await owner<{ n: string }>(
+      `select count(*) as n from downtimes where source = 'automatic' and reason_id is null and end_at is null`,
+    );
+    expect(Number(queue[0]?.n)).toBeGreaterThan(0);
+    const stale = await owner<{ n: string }>(
+      `select count(*) as n from machine_stale_periods where ended_at is null`,
+    );
+    expect(Number(stale[0]?.n)).toBeGreaterThan(0);
   });
 });

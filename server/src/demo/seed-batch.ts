@@ -19,6 +19,9 @@ export interface SeedCounts {
   production_issues: number;
   tools: number;
   tool_shot_readings: number;
+  machine_states: number;
+  machine_counts: number;
+  machine_readings: number;
 }
 
 /** Database ids of the plant's generated keys and of the catalog's codes. */

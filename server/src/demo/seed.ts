@@ -12,6 +12,7 @@ import type { MachineHistory } from './history.ts';
 import { generateProduction } from './production.ts';
 import { writeBatch, type SeedCounts } from './seed-batch.ts';
 import { writeTools } from './tools.ts';
+import { writeSignals } from './signals.ts';
 
 export type { SeedCounts };
 
@@ -149,6 +150,9 @@ async function writePlant(client: pg.Client, plant: DemoPlant, batchSize: number
     production_issues: 0,
     tools: 0,
     tool_shot_readings: 0,
+    machine_states: 0,
+    machine_counts: 0,
+    machine_readings: 0,
   };
   const ids = { siteIds, machineIds, userIds, reasons, failureCodes };
   let batch: MachineHistory[] = [];
@@ -164,6 +168,7 @@ async function writePlant(client: pg.Client, plant: DemoPlant, batchSize: number
   if (batch.length > 0) await writeBatch(client, batch, ids, counts);
   await writeProduction(client, plant, { siteIds, lineIds, machineIds, userIds }, counts);
   await writeTools(client, plant, { siteIds, machineIds }, counts);
+  await writeSignals(client, plant, { siteIds, machineIds }, counts);
   return counts;
 }
 
