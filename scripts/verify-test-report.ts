@@ -17,6 +17,7 @@ interface Report {
 const REQUIRED_SUITES = [
   'server/src/modules/telemetry/tests/signals.test.ts',
   'server/src/modules/telemetry/tests/board.test.ts',
+  'server/src/modules/telemetry/tests/auto-downtime.test.ts',
   'server/src/modules/failures/tests/failure-report.test.ts',
   'e2e/failure-action-flow.test.ts',
   'e2e/tool-maintenance-flow.test.ts',

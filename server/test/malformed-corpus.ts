@@ -598,6 +598,51 @@ export function targets({ adminId, siteId, missingId }: CorpusIds): Target[] {
       },
       required: ['site_id'],
     },
+    {
+      method: 'POST',
+      url: `/downtimes/${missingId}/explain`,
+      idPath: '/downtimes/ID/explain',
+      strict: true,
+      base: { reason_id: 1 },
+      fields: { reason_id: ID, comment: ['42', '[]', '{}', `"${'c'.repeat(2001)}"`] },
+      required: ['reason_id'],
+    },
+    {
+      method: 'POST',
+      url: `/downtimes/${missingId}/split`,
+      idPath: '/downtimes/ID/split',
+      strict: true,
+      base: { parts: [{ until: '2026-01-01T00:10:00Z', reason_id: null }, { reason_id: null }] },
+      fields: {
+        parts: [
+          'null',
+          '{}',
+          '[]',
+          '"two"',
+          '[1, 2]',
+          '[{"reason_id": null}]',
+          '[{"until": "soon", "reason_id": null}, {"reason_id": null}]',
+          '[{"reason_id": -1, "until": "2026-01-01T00:10:00Z"}, {"reason_id": null}]',
+          '[{"until": "2026-01-01T00:10:00Z"}, {"reason_id": null}]',
+          '[{"extra": 1, "until": "2026-01-01T00:10:00Z", "reason_id": null}, {"reason_id": null}]',
+          `[${'{"reason_id": null},'.repeat(20)}{"reason_id": null}]`,
+        ],
+      },
+      required: ['parts'],
+    },
+    {
+      method: 'PUT',
+      url: `/machines/${missingId}/downtime-settings`,
+      idPath: '/machines/ID/downtime-settings',
+      strict: true,
+      base: { stop_threshold_seconds: 120, no_cycle_factor: 3, ideal_cycle_seconds: null },
+      fields: {
+        stop_threshold_seconds: ['4', '86401', '1.5', '"120"', 'null', '[]', ...HUGE_NUMBERS],
+        no_cycle_factor: ['0.5', '1001', '"3"', 'null', '{}', ...HUGE_NUMBERS],
+        ideal_cycle_seconds: ['0', '-1', '"10"', '86401', 'true', ...HUGE_NUMBERS],
+      },
+      required: ['stop_threshold_seconds', 'no_cycle_factor', 'ideal_cycle_seconds'],
+    },
   ];
 }
 
