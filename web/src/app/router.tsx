@@ -9,6 +9,7 @@ import { FailureCodesPage } from '../features/catalog/failure-codes-page.tsx';
 import { ReasonsPage } from '../features/catalog/reasons-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { FloorPage } from '../features/floor/floor-page.tsx';
+import { MachineBoardPage } from '../features/machine-board/machine-board-page.tsx';
 import { MachinePage } from '../features/machines/machine-page.tsx';
 import { PlantPage } from '../features/plant/plant-page.tsx';
 import { IssueTypesPage } from '../features/production/issue-types-page.tsx';
@@ -95,6 +96,11 @@ const shellPages = [
     getParentRoute: () => shellRoute,
     path: 'plant',
     component: guarded('plant:read', PlantPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'machines/board',
+    component: guarded('plant:read', MachineBoardPage),
   }),
   createRoute({
     getParentRoute: () => shellRoute,

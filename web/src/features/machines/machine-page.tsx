@@ -11,6 +11,7 @@ import { StatusBadge } from '../plant/status-dot.tsx';
 import { MachineActions } from './machine-actions.tsx';
 import { MachineHistory } from './machine-history.tsx';
 import { MachineQrLabel } from './machine-qr-label.tsx';
+import { MachineSignalsSection } from './machine-signals-section.tsx';
 
 const cardClass = 'rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900';
 
@@ -93,6 +94,8 @@ export function MachinePage() {
         </section>
         <MachineQrLabel machine={data} line={line.data} />
       </div>
+
+      <MachineSignalsSection machineId={data.id} />
 
       <section aria-labelledby="machine-history" className={cardClass}>
         <h2 id="machine-history" className="mb-3 font-semibold">
