@@ -40,7 +40,9 @@ export type BoardOee = z.output<typeof oeeOutput>;
 const sparklineOutput = z.object({
   reading_type: z.string(),
   unit: z.string().nullable(),
-  /** [ISO instant, value] pairs, oldest first. */
+  last_value: z.number(),
+  last_at: z.date(),
+  /** [ISO minute, average] pairs, oldest first. */
   points: z.array(z.tuple([z.string(), z.number()])),
 });
 export type BoardSparkline = z.output<typeof sparklineOutput>;

@@ -37,12 +37,20 @@ export type ShiftOee = (
   at: Date,
 ) => Promise<ReadonlyMap<number, BoardOee | null>>;
 
-/** The main readings of each machine since an instant, for sparklines (telemetry readings). */
+/** A machine's main reading since an instant, per minute (telemetry readings' `sparklines`). */
+export interface SparklineRows {
+  machine_id: number;
+  reading_type: string;
+  unit: string | null;
+  last_value: number;
+  last_at: Date;
+  points: readonly { t: Date; avg: number }[];
+}
 export type Sparklines = (
   tx: Tx,
   machineIds: readonly number[],
   since: Date,
-) => Promise<ReadonlyMap<number, BoardSparkline[]>>;
+) => Promise<readonly SparklineRows[]>;
 
 export interface BoardDeps {
   db: Pick<Database, 'transaction'>;
@@ -65,6 +73,14 @@ function groupBy<T extends { machine_id: number }>(rows: readonly T[]): Map<numb
   }
   return groups;
 }
+
+const toSparkline = (line: SparklineRows): BoardSparkline => ({
+  reading_type: line.reading_type,
+  unit: line.unit,
+  last_value: line.last_value,
+  last_at: line.last_at,
+  points: line.points.map((p) => [p.t.toISOString(), p.avg] as [string, number]),
+});
 
 const clip = (at: Date, from: Date, to: Date) =>
   new Date(Math.min(Math.max(at.getTime(), from.getTime()), to.getTime()));
@@ -97,9 +113,9 @@ export function createBoardService(deps: BoardDeps) {
       ),
       groupBy(await deps.mountedTools(tx, ids)),
       deps.shiftOee ? await deps.shiftOee(tx, ids, now) : new Map<number, BoardOee | null>(),
-      deps.sparklines
-        ? await deps.sparklines(tx, ids, new Date(now.getTime() - SPARKLINE_WINDOW_MS))
-        : new Map<number, BoardSparkline[]>(),
+      groupBy(
+        deps.sparklines ? await deps.sparklines(tx, ids, new Date(now.getTime() - SPARKLINE_WINDOW_MS)) : [],
+      ),
     ];
 
     return machines.map((m) => {
@@ -131,7 +147,7 @@ export function createBoardService(deps: BoardDeps) {
         shift: shifts.get(m.site_id) ?? null,
         counts: { cycle: count?.cycle ?? 0, good: count?.good ?? 0, reject: count?.reject ?? 0 },
         oee: oee.get(m.id) ?? null,
-        sparklines: sparklines.get(m.id) ?? [],
+        sparklines: (sparklines.get(m.id) ?? []).map(toSparkline),
       };
     });
   }
