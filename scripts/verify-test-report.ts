@@ -16,6 +16,8 @@ interface Report {
 /** Suites that need PostgreSQL, child processes or Chromium: each must have run and passed. */
 const REQUIRED_SUITES = [
   'server/src/modules/telemetry/tests/signals.test.ts',
+  'server/src/modules/telemetry/tests/mqtt.test.ts',
+  'server/src/modules/telemetry/tests/mqtt-broker-restart.test.ts',
   'server/src/modules/telemetry/tests/board.test.ts',
   'server/src/modules/telemetry/tests/auto-downtime.test.ts',
   'server/src/modules/failures/tests/failure-report.test.ts',
