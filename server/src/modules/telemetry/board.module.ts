@@ -3,6 +3,7 @@ import type { HomApp } from '../../platform/http/types.ts';
 import { boardLiveRoutes, type Authenticate } from './board.live.ts';
 import { boardRoutes } from './board.routes.ts';
 import { createBoardService, type MountedTool, type ShiftOee, type Sparklines } from './board.service.ts';
+import { sparklines } from './reading.series.repository.ts';
 
 export type { Authenticate } from './board.live.ts';
 export type { MountedTool, ShiftOee, Sparklines } from './board.service.ts';
@@ -15,6 +16,7 @@ export interface BoardPartDeps {
   mountedTools: (tx: Tx, machineIds: readonly number[]) => Promise<MountedTool[]>;
   /** The kpi module's OEE of the current shift. */
   shiftOee?: ShiftOee | undefined;
+  /** Default: the readings' per-minute rollup, the three types each machine reported last. */
   sparklines?: Sparklines | undefined;
 }
 
@@ -24,7 +26,7 @@ export function createBoardPart(deps: BoardPartDeps) {
     db: deps.db,
     mountedTools: deps.mountedTools,
     shiftOee: deps.shiftOee,
-    sparklines: deps.sparklines,
+    sparklines: deps.sparklines ?? ((tx, machineIds, since) => sparklines(tx, machineIds, since)),
   });
   const live = boardLiveRoutes({ db: deps.db, authenticate: deps.authenticate });
   const routes: ((app: HomApp) => Promise<void>)[] = [boardRoutes(service), live.register];

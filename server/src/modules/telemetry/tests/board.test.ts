@@ -178,6 +178,23 @@ describe('GET /machines/board', () => {
     expect(card(await board(`?site_id=${siteA}`), silent).stale).toEqual([]);
   });
 
+  it('draws sparklines of the main readings from the per-minute rollup', async () => {
+    const minute = (back: number) => new Date(Date.now() - back * 60_000).toISOString();
+    const posted = await h.request({
+      method: 'POST',
+      url: `/machines/${running.id}/readings`,
+      token: h.adminToken,
+      payload: [
+        { reading_type: 'temperature', value: 210, unit: '°C', timestamp: minute(3) },
+        { reading_type: 'temperature', value: 214, unit: '°C', timestamp: minute(1) },
+      ],
+    });
+    expect(posted.statusCode, posted.body).toBeLessThan(300);
+    const [line] = card(await board(`?site_id=${siteA}`), running).sparklines;
+    expect(line).toMatchObject({ reading_type: 'temperature', unit: '°C', last_value: 214 });
+    expect(line?.points.map(([, value]) => value)).toEqual([210, 214]);
+  });
+
   it("shows only the viewer's sites, and narrows to a line", async () => {
     const mine = await board('');
     expect(mine.machines.every((m) => m.site_id === siteA)).toBe(true);
