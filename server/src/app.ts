@@ -45,6 +45,8 @@ export interface AppDeps {
   pipeline?: QualityPipeline;
   /** `api` serves everything; `ingest` alone serves POST /ingest (and health, metrics). Default both. */
   roles?: readonly ProcessRole[];
+  /** HOM's OPC-UA client certificate store (docs/opcua.md); a temporary folder when left out. */
+  opcuaPkiDir?: string;
 }
 
 export interface HomServer {
@@ -101,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
     config: deps.config,
     pipeline,
     log: deps.log,
+    ...(deps.opcuaPkiDir ? { opcuaPkiDir: deps.opcuaPkiDir } : {}),
   });
   const serveApi = roles.includes('api');
 

@@ -46,7 +46,7 @@ import {
   evaluatePm,
   toolSiteOf,
 } from './modules/tools/index.ts';
-import { createTelemetryModule } from './modules/telemetry/index.ts';
+import { createOpcuaModule, createTelemetryModule } from './modules/telemetry/index.ts';
 import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
 import { createReportsModule, createWeeklyReportService } from './modules/reports/index.ts';
 import { createQualityModule, type QualityPipeline } from './modules/quality/index.ts';
@@ -86,6 +86,8 @@ export function createModules(deps: {
     Partial<Pick<Config, 's3'>>;
   pipeline: QualityPipeline;
   log?: Logger;
+  /** HOM's OPC-UA client certificate store (the ingest role uses the same one). */
+  opcuaPkiDir?: string;
 }) {
   const notifications = createNotificationService({ db: deps.db, findRecipients: usersWithPermission });
   /** Creates action items in the caller's transaction; modules whose findings need action get it. */
@@ -170,6 +172,13 @@ export function createModules(deps: {
     log: deps.log,
     board: { authenticate: identity.authenticate, mountedTools: mountedToolsNow },
   });
+  // OPC-UA connections per machine: settings, browse, test; the ingest role subscribes (docs/opcua.md).
+  const opcua = createOpcuaModule({
+    db: deps.db,
+    secret: deps.secret,
+    pkiDir: deps.opcuaPkiDir,
+    log: deps.log,
+  });
 
   // Exports of every list and the weekly maintenance PDF; each list joins `lists` as its module lands.
   const reports = createReportsModule({
@@ -211,6 +220,7 @@ export function createModules(deps: {
     quality.liveRoutes,
     ...reports.routes,
     ...telemetry.routes,
+    opcua.routes,
   ];
   const graphql: ((builder: Builder) => void)[] = [
     identity.registerGraphql,
@@ -258,6 +268,8 @@ export function createModules(deps: {
     quality: quality.services,
     /** Machine states, counters, readings and the adapters' door (docs/connectivity.md). */
     telemetry,
+    /** OPC-UA connection settings, browse and test (docs/opcua.md). */
+    opcua: opcua.service,
     live: quality.live,
     /** Clients connected to GET /ws/live now (the hom_live_clients gauge). */
     liveClients: quality.liveClients,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type HomServer } from './app.ts';
 import type { Config } from './config.ts';
@@ -6,6 +7,7 @@ import { appUrlFrom, createDatabase, type Database } from './platform/db/databas
 import { embeddedSecret, startEmbeddedPostgres, type EmbeddedPostgres } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { attachQualityAlerts, createQualityPipeline } from './modules/quality/index.ts';
+import { startOpcuaIngest, type OpcuaIngest } from './modules/telemetry/index.ts';
 import type { Logger } from './platform/logger.ts';
 import { buildOpsApp } from './ops-app.ts';
 import { startWorker, type Worker } from './worker.ts';
@@ -49,8 +51,9 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
     const alerts = attachQualityAlerts(pipeline, { db, log });
     let server: HomServer | undefined;
     let app: FastifyInstance;
+    const opcuaPkiDir = path.join(config.dataDir, 'opcua-pki');
     if (config.roles.includes('api') || config.roles.includes('ingest')) {
-      server = await buildApp({ config, secret, db, log, pipeline, roles: config.roles });
+      server = await buildApp({ config, secret, db, log, pipeline, roles: config.roles, opcuaPkiDir });
       app = server.app;
       // An ingest-only process serves POST /ingest, health and metrics; accounts are the API's business.
       if (config.roles.includes('api')) await bootstrapAdmin(config, server, log);
@@ -61,6 +64,17 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
     const worker: Worker | undefined = config.roles.includes('worker')
       ? startWorker({ db, log, mail: { smtpUrl: config.smtpUrl, from: config.smtpFrom } })
       : undefined;
+    // OPC-UA subscriptions of every enabled machine connection (docs/opcua.md).
+    const opcua: OpcuaIngest | undefined =
+      server && config.roles.includes('ingest')
+        ? startOpcuaIngest({
+            db,
+            log,
+            signals: server.modules.telemetry.signals,
+            secret,
+            pkiDir: opcuaPkiDir,
+          })
+        : undefined;
     log.info({ url, roles: config.roles, embedded: Boolean(embedded) }, 'HOM started');
 
     return {
@@ -77,6 +91,7 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
         await app.close();
         clearTimeout(cut);
         await worker?.stop();
+        await opcua?.stop();
         await pipeline.close();
         await alerts.idle();
         await db.close();

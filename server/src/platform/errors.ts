@@ -14,6 +14,10 @@ export type ErrorKind =
   | 'rejected'
   | 'throttled'
   | 'unavailable'
+  /** Another system HOM talks to for this request (an OPC-UA server) refused or failed: 502. */
+  | 'bad_gateway'
+  /** Another system HOM talks to for this request did not answer in time: 504. */
+  | 'gateway_timeout'
   | 'internal';
 
 export interface FieldError {
@@ -73,8 +77,13 @@ export const HTTP_STATUS_BY_KIND: Record<ErrorKind, number> = {
   rejected: 400,
   throttled: 429,
   unavailable: 503,
+  bad_gateway: 502,
+  gateway_timeout: 504,
   internal: 500,
 };
+
+/** Kinds whose message speaks of another system, not of HOM's own failure: a client sees it. */
+export const UPSTREAM_KINDS: ReadonlySet<ErrorKind> = new Set(['bad_gateway', 'gateway_timeout']);
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;

@@ -30,6 +30,13 @@ export {
   type StateRow,
   type StaleRow,
 } from "./signals.repository.ts";
+export {
+  createOpcuaModule,
+  startOpcuaIngest,
+  type OpcuaIngest,
+  type OpcuaEndpointStatus,
+  type CommittedSignal,
+} from './opcua/index.ts';
 export { createReadingWriter, type ReadingWriter } from "./reading.writer.ts";
 export type { ReadingRow, StoredPair } from "./reading.types.ts";
 export { ensureReadingPartitionsAhead } from "./reading.partitions.ts";

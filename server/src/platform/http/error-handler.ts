@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, HTTP_STATUS_BY_KIND, type FieldError } from '../errors.ts';
+import { AppError, HTTP_STATUS_BY_KIND, UPSTREAM_KINDS, type FieldError } from '../errors.ts';
 import { translateDatabaseError } from '../db/errors.ts';
 
 /** The one REST error body (kept from the production-tracking API its mobile client reads). */
@@ -62,7 +62,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const coded = error instanceof AppError ? error : translateDatabaseError(error);
     const mapped = toResponse(error, request);
-    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (mapped.status >= 500 && !(coded && UPSTREAM_KINDS.has(coded.kind)))
+      request.log.error({ err: error }, 'request failed');
     else request.log.info({ error_code: mapped.body.error_code, status: mapped.status }, mapped.body.message);
     if (coded?.retryAfterSeconds !== undefined)
       void reply.header('retry-after', String(coded.retryAfterSeconds));
@@ -105,9 +106,10 @@ export function sendNotFound(request: FastifyRequest, reply: FastifyReply, messa
 function toResponse(error: FastifyError, request: FastifyRequest): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
     const status = HTTP_STATUS_BY_KIND[error.kind];
-    const message = status >= 500 ? 'Something went wrong on our side; it has been logged' : error.message;
+    const told = status < 500 || UPSTREAM_KINDS.has(error.kind);
+    const message = told ? error.message : 'Something went wrong on our side; it has been logged';
     const body = errorBody(request, error.code, message, error.errors);
-    return { status, body: error.details && status < 500 ? { ...body, details: error.details } : body };
+    return { status, body: error.details && told ? { ...body, details: error.details } : body };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = error.validation.map((issue) => ({

@@ -1,0 +1,43 @@
+/**
+ * OPC-UA machine connections (docs/opcua.md): the settings per machine with browse and test (REST),
+ * and the `ingest` role's subscriber that turns counters and states into machine signals.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { Database } from '../../../platform/db/database.ts';
+import type { Logger } from '../../../platform/logger.ts';
+import { routeOpcuaLogs } from './opcua.client.ts';
+import { opcuaRoutes } from './opcua.routes.ts';
+import { createPasswordBox } from './opcua.secret.ts';
+import { createOpcuaService } from './opcua.service.ts';
+
+export { startOpcuaIngest, type OpcuaIngest, type OpcuaIngestOptions } from './opcua.ingest.ts';
+export type { LinkStatus as OpcuaEndpointStatus } from './opcua.link.ts';
+export type { CommittedSignal } from './opcua.lanes.ts';
+export type { OpcuaService } from './opcua.service.ts';
+export { DEFAULT_STATE_MAP } from './opcua.values.ts';
+
+/** Where HOM keeps its OPC-UA client certificate when the configuration names no folder. */
+export function defaultOpcuaPkiDir(): string {
+  return path.join(os.tmpdir(), 'hom-opcua-pki');
+}
+
+export function createOpcuaModule(deps: {
+  db: Database;
+  secret: string;
+  pkiDir?: string | undefined;
+  /** How long a browse or test may take in all (ms). */
+  timeoutMs?: number;
+  /** node-opcua's own warnings go here instead of the console. */
+  log?: Logger | undefined;
+}) {
+  if (deps.log) routeOpcuaLogs(deps.log);
+  const service = createOpcuaService({
+    db: deps.db,
+    passwords: createPasswordBox(deps.secret),
+    pkiDir: deps.pkiDir ?? defaultOpcuaPkiDir(),
+    timeoutMs: deps.timeoutMs ?? 10_000,
+  });
+  return { service, routes: opcuaRoutes(service) };
+}
+export type OpcuaModule = ReturnType<typeof createOpcuaModule>;
