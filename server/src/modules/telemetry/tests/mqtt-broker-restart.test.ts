@@ -74,7 +74,9 @@ function startPublishing(url: string, topic: string) {
             acked.add(seq);
             inFlight.delete(sending);
           },
-          () => inFlight.delete(sending),
+          () => {
+            inFlight.delete(sending);
+          },
         );
         inFlight.add(sending);
       }
