@@ -78,7 +78,8 @@ order by id
 on conflict (machine_id, reading_type, recorded_at) do nothing;
 select setval('machine_readings_id_seq', greatest((select max(id) from machine_readings_0008), 0) + 1, false);
 
--- Per-minute and per-hour rollups: count, sum, min, max and the latest value of each bucket. The writer
+-- Per-minute and per-hour rollups: count, sum, min, max, the first reading's time and the latest value
+-- of each bucket. The writer
 -- adds each batch's newly stored readings in the same statement, so a reading stored once is counted
 -- once. Charts read these instead of the raw rows.
 create table machine_readings_1m (
@@ -90,6 +91,7 @@ create table machine_readings_1m (
   sum double precision not null,
   min double precision not null,
   max double precision not null,
+  first_at timestamptz not null,
   last_value double precision not null,
   last_at timestamptz not null,
   unit text,
@@ -100,12 +102,12 @@ create table machine_readings_1h (like machine_readings_1m including all);
 alter table machine_readings_1h rename constraint machine_readings_1m_n to machine_readings_1h_n;
 
 -- Copied rows count in the rollups too.
-insert into machine_readings_1m (site_id, machine_id, reading_type, bucket, n, sum, min, max, last_value, last_at, unit)
-select site_id, machine_id, reading_type, date_trunc('minute', recorded_at, 'UTC'), count(*), sum(value), min(value), max(value),
+insert into machine_readings_1m (site_id, machine_id, reading_type, bucket, n, sum, min, max, first_at, last_value, last_at, unit)
+select site_id, machine_id, reading_type, date_trunc('minute', recorded_at, 'UTC'), count(*), sum(value), min(value), max(value), min(recorded_at),
   (array_agg(value order by recorded_at desc))[1], max(recorded_at), (array_agg(unit order by recorded_at desc))[1]
 from machine_readings group by site_id, machine_id, reading_type, date_trunc('minute', recorded_at, 'UTC');
-insert into machine_readings_1h (site_id, machine_id, reading_type, bucket, n, sum, min, max, last_value, last_at, unit)
-select site_id, machine_id, reading_type, date_trunc('hour', recorded_at, 'UTC'), count(*), sum(value), min(value), max(value),
+insert into machine_readings_1h (site_id, machine_id, reading_type, bucket, n, sum, min, max, first_at, last_value, last_at, unit)
+select site_id, machine_id, reading_type, date_trunc('hour', recorded_at, 'UTC'), count(*), sum(value), min(value), max(value), min(recorded_at),
   (array_agg(value order by recorded_at desc))[1], max(recorded_at), (array_agg(unit order by recorded_at desc))[1]
 from machine_readings group by site_id, machine_id, reading_type, date_trunc('hour', recorded_at, 'UTC');
 

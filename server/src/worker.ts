@@ -5,7 +5,11 @@ import { pruneAttempts, usersWithPermission } from './modules/identity/index.ts'
 import { ensureResultPartitionsAhead } from './modules/quality/index.ts';
 import { deliverDueMail, pendingMailCount, smtpTransport } from './platform/mail/index.ts';
 import { createPmCheckJob, createWeeklyReportJob } from './modules.ts';
-import { checkAutomaticStops } from './modules/telemetry/index.ts';
+import {
+  checkAutomaticStops,
+  checkStaleReadings,
+  ensureReadingPartitionsAhead,
+} from './modules/telemetry/index.ts';
 
 export interface Worker {
   stop(): Promise<void>;
@@ -29,6 +33,7 @@ export function startWorker(deps: {
   const mail = startMailSender(deps.db, log, deps.mail);
   const actions = startActionJobs(deps.db, log);
   const stops = startAutomaticStopCheck(deps.db, log);
+  const staleReadings = startStaleReadingCheck(deps.db, log);
   const weeklyReports = createWeeklyReportJob(deps.db);
   const pmChecks = createPmCheckJob(deps.db);
   let running: Promise<unknown> = Promise.resolve();
@@ -38,6 +43,8 @@ export function startWorker(deps: {
       .then(() => log.debug('pruned old sign-in attempts'))
       .then(() => ensureResultPartitionsAhead(deps.db))
       .then((partitions) => log.debug({ partitions }, 'test-result partitions ready ahead'))
+      .then(() => ensureReadingPartitionsAhead(deps.db))
+      .then((partitions) => log.debug({ partitions }, 'reading partitions ready ahead'))
       .catch((error: unknown) => log.warn({ err: error }, 'housekeeping failed'));
     // Each site's last week, from Monday 06:00 on its clock; once per site and week (docs/reports.md).
     const reports = weeklyReports
@@ -59,7 +66,7 @@ export function startWorker(deps: {
   return {
     async stop() {
       clearInterval(timer);
-      await Promise.all([running, mail.stop(), actions.stop(), stops.stop()]);
+      await Promise.all([running, mail.stop(), actions.stop(), stops.stop(), staleReadings.stop()]);
     },
   };
 }
@@ -145,6 +152,34 @@ function startAutomaticStopCheck(db: Database, log: Logger): Worker {
   };
   tick();
   const timer = setInterval(tick, STOP_CHECK_INTERVAL_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/** How often silent readings are looked for (docs/readings.md, "Stale readings"). */
+const STALE_READING_CHECK_INTERVAL_MS = 10_000;
+
+/** Every 10 s: machines whose readings went silent get a stale period; those sending again end it. */
+function startStaleReadingCheck(db: Database, log: Logger): Worker {
+  let running: Promise<unknown> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = checkStaleReadings(db, new Date())
+      .then((result) => {
+        if (result.opened + result.closed > 0) log.info(result, 'stale readings check');
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'stale readings check failed'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  tick();
+  const timer = setInterval(tick, STALE_READING_CHECK_INTERVAL_MS);
   timer.unref();
   return {
     async stop() {

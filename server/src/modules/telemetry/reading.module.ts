@@ -35,7 +35,12 @@ export function createReadingsPart(deps: { db: Database; log: Logger; signals: S
     /** Resolves when the checks of every stored batch ran (shutdown, tests). */
     idle: () => checks.idle(),
     /** One pass of the stale check over every machine (the worker runs it every 10 s). */
-    checkStale: (now: Date = new Date()) => checkStaleReadings(db, now, { signals }),
+    async checkStale(now: Date = new Date()) {
+      const result = await checkStaleReadings(db, now, { signals });
+      // This process's writer ends what just opened as soon as readings arrive (others within 5 s).
+      if (result.opened > 0) checks.forgetStale();
+      return result;
+    },
     routes: readingRoutes({ readings: service, thresholds }),
     graphql: (builder: Builder) => registerReadingGraphql(builder, service),
   };

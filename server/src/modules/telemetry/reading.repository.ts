@@ -25,8 +25,8 @@ export async function ensurePartitionsAhead(tx: Tx, monthsAhead: number): Promis
 function rollup(table: 'machine_readings_1m' | 'machine_readings_1h', width: 'minute' | 'hour') {
   const bucket = sql`date_trunc(${sql.lit(width)}, recorded_at, 'UTC')`;
   return sql`insert into ${sql.table(table)} as r
-      (site_id, machine_id, reading_type, bucket, n, sum, min, max, last_value, last_at, unit)
-    select site_id, machine_id, reading_type, ${bucket}, count(*), sum(value), min(value), max(value),
+      (site_id, machine_id, reading_type, bucket, n, sum, min, max, first_at, last_value, last_at, unit)
+    select site_id, machine_id, reading_type, ${bucket}, count(*), sum(value), min(value), max(value), min(recorded_at),
       (array_agg(value order by recorded_at desc))[1], max(recorded_at), (array_agg(unit order by recorded_at desc))[1]
     from ins
     group by site_id, machine_id, reading_type, ${bucket}
@@ -36,6 +36,7 @@ function rollup(table: 'machine_readings_1m' | 'machine_readings_1h', width: 'mi
       sum = r.sum + excluded.sum,
       min = least(r.min, excluded.min),
       max = greatest(r.max, excluded.max),
+      first_at = least(r.first_at, excluded.first_at),
       last_value = case when excluded.last_at >= r.last_at then excluded.last_value else r.last_value end,
       unit = case when excluded.last_at >= r.last_at then coalesce(excluded.unit, r.unit) else r.unit end,
       last_at = greatest(r.last_at, excluded.last_at)`;

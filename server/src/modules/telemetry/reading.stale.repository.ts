@@ -39,7 +39,7 @@ export async function watchedPairs(
   const only = machineIds ? sql`and machine_id = any(${[...machineIds]}::bigint[])` : sql``;
   const result = await sql<WatchedPair>`
     with recent as (
-      select site_id, machine_id, reading_type, sum(n)::int as n, min(bucket) as first_bucket, max(last_at) as last_at
+      select site_id, machine_id, reading_type, sum(n)::int as n, min(first_at) as first_at, max(last_at) as last_at
       from machine_readings_1h
       where bucket >= ${since} ${only}
       group by site_id, machine_id, reading_type
@@ -48,7 +48,7 @@ export async function watchedPairs(
       from reading_thresholds where stale_after_seconds is not null ${only}
     ), pairs as (
       select coalesce(c.site_id, r.site_id) as site_id, coalesce(c.machine_id, r.machine_id) as machine_id,
-        coalesce(c.reading_type, r.reading_type) as reading_type, c.stale_after_seconds, r.n, r.first_bucket, r.last_at
+        coalesce(c.reading_type, r.reading_type) as reading_type, c.stale_after_seconds, r.n, r.first_at, r.last_at
       from configured c full join recent r on r.machine_id = c.machine_id and r.reading_type = c.reading_type
     )
     select p.site_id, p.machine_id, p.reading_type,
@@ -58,7 +58,7 @@ export async function watchedPairs(
       case
         when p.stale_after_seconds is not null then p.stale_after_seconds
         when p.n >= ${rule.minReadings} then greatest(${rule.minSeconds}, least(${rule.maxSeconds},
-          ceil(${rule.factor} * extract(epoch from (p.last_at - p.first_bucket)) / p.n)))::int
+          ceil(${rule.factor} * extract(epoch from (p.last_at - p.first_at)) / (p.n - 1))))::int
       end as limit_seconds,
       p.stale_after_seconds is not null as configured
     from pairs p

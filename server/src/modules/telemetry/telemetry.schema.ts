@@ -55,6 +55,7 @@ export interface ReadingRollupTable {
   sum: number;
   min: number;
   max: number;
+  first_at: Date;
   last_value: number;
   last_at: Date;
   unit: string | null;
