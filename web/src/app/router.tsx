@@ -10,6 +10,7 @@ import { ReasonsPage } from '../features/catalog/reasons-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { FloorPage } from '../features/floor/floor-page.tsx';
 import { MachineBoardPage } from '../features/machine-board/machine-board-page.tsx';
+import { UnexplainedStopsPage } from '../features/unexplained-stops/unexplained-stops-page.tsx';
 import { MachinePage } from '../features/machines/machine-page.tsx';
 import { PlantPage } from '../features/plant/plant-page.tsx';
 import { IssueTypesPage } from '../features/production/issue-types-page.tsx';
@@ -101,6 +102,11 @@ const shellPages = [
     getParentRoute: () => shellRoute,
     path: 'machines/board',
     component: guarded('plant:read', MachineBoardPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'unexplained-stops',
+    component: guarded('plant:read', UnexplainedStopsPage),
   }),
   createRoute({
     getParentRoute: () => shellRoute,

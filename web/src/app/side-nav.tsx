@@ -19,6 +19,7 @@ import {
   ListTree,
   MonitorDot,
   TabletSmartphone,
+  TimerOff,
   Tags,
   Wrench,
   Factory,
@@ -44,6 +45,7 @@ interface NavEntry {
 const workEntries: NavEntry[] = [
   { to: '/', labelKey: 'nav.dashboard', icon: Gauge },
   { to: '/floor', labelKey: 'nav.floor', icon: TabletSmartphone, permission: 'downtime:record' },
+  { to: '/unexplained-stops', labelKey: 'nav.unexplainedStops', icon: TimerOff, permission: 'plant:read' },
   { to: '/plant', labelKey: 'nav.plant', icon: ListTree, permission: 'plant:read' },
   { to: '/machines/board', labelKey: 'nav.machineBoard', icon: MonitorDot, permission: 'plant:read' },
   { to: '/repairs', labelKey: 'nav.repairs', icon: Wrench, permission: 'plant:read' },
