@@ -16,6 +16,10 @@ interface Report {
 /** Suites that need PostgreSQL, child processes or Chromium: each must have run and passed. */
 const REQUIRED_SUITES = [
   'server/src/modules/telemetry/tests/signals.test.ts',
+  'server/src/modules/telemetry/tests/reading-writer.test.ts',
+  'server/src/modules/telemetry/tests/readings.test.ts',
+  'server/src/modules/telemetry/tests/readings-api.test.ts',
+  'server/src/modules/telemetry/tests/readings-migration.test.ts',
   'server/src/modules/telemetry/tests/mqtt.test.ts',
   'server/src/modules/telemetry/tests/mqtt-broker-restart.test.ts',
   'server/src/modules/telemetry/tests/board.test.ts',
@@ -54,6 +58,7 @@ const REQUIRED_SUITES = [
   'server/src/modules/tools/tests/checklist-templates.test.ts',
   'server/src/modules/reports/tests/exports.test.ts',
   'server/src/modules/reports/tests/weekly-report.test.ts',
+  'server/src/modules/kpi/tests/oee.test.ts',
 ];
 let passed = 0;
 let failed = 0;
