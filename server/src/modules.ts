@@ -47,7 +47,15 @@ import {
   toolSiteOf,
 } from './modules/tools/index.ts';
 import { createOpcuaModule, createTelemetryModule } from './modules/telemetry/index.ts';
-import { createKpiService, kpiRoutes, registerKpiGraphql } from './modules/kpi/index.ts';
+import {
+  createKpiService,
+  createOeeService,
+  kpiRoutes,
+  oeeRoutes,
+  registerKpiGraphql,
+  registerOeeGraphql,
+  shiftOeeForBoard,
+} from './modules/kpi/index.ts';
 import { createReportsModule, createWeeklyReportService } from './modules/reports/index.ts';
 import { createQualityModule, type QualityPipeline } from './modules/quality/index.ts';
 import { createProductionModule, registerProductionGraphql } from './modules/production/index.ts';
@@ -122,6 +130,7 @@ export function createModules(deps: {
   const unexplainedStops = createUnexplainedService({ db: deps.db });
   const catalog = createCatalogService({ db: deps.db });
   const kpi = createKpiService({ db: deps.db });
+  const oee = createOeeService({ db: deps.db });
   const repairs = createRepairService({ db: deps.db, siteMembers: activeSiteMembers });
   const history = createHistoryService({ db: deps.db });
   const production = createProductionModule({ db: deps.db, notify: notifications.raise });
@@ -170,7 +179,7 @@ export function createModules(deps: {
     db: deps.db,
     recordMachineCycles: tools.recordMachineCycles,
     log: deps.log,
-    board: { authenticate: identity.authenticate, mountedTools: mountedToolsNow },
+    board: { authenticate: identity.authenticate, mountedTools: mountedToolsNow, shiftOee: shiftOeeForBoard },
   });
   // OPC-UA connections per machine: settings, browse, test; the ingest role subscribes (docs/opcua.md).
   const opcua = createOpcuaModule({
@@ -206,6 +215,7 @@ export function createModules(deps: {
     unexplainedRoutes(unexplainedStops),
     maintenanceRoutes({ downtimes, catalog }),
     kpiRoutes(kpi),
+    oeeRoutes(oee),
     repairRoutes(repairs),
     historyRoutes(history),
     fileRoutes(files),
@@ -234,7 +244,7 @@ export function createModules(deps: {
       registerHistoryGraphql(builder, history);
       registerProductionGraphql(builder, { ...production.services, plant }, plantRefs);
     },
-    (builder) => registerKpiGraphql(builder, kpi),
+    (builder) => registerOeeGraphql(builder, oee, registerKpiGraphql(builder, kpi)),
     (builder) => registerFailuresGraphql(builder, failures.reports, registerFilesGraphql(builder, files)),
     quality.registerLimitGraphql,
     quality.registerGraphql,
@@ -255,6 +265,8 @@ export function createModules(deps: {
     unexplainedStops,
     catalog,
     kpi,
+    /** OEE per machine, line, site and shift (docs/kpis.md). */
+    oee,
     repairs,
     history,
     reports,

@@ -1,6 +1,7 @@
 export { createKpiService, type KpiService } from './kpi.service.ts';
 export { kpiRoutes } from './kpi.routes.ts';
-export { registerKpiGraphql } from './kpi.graphql.ts';
+export { registerKpiGraphql, type KpiGraphqlRefs } from './kpi.graphql.ts';
+export { registerOeeGraphql } from './oee.graphql.ts';
 export type { KpiReport, KpiScope } from './kpi.dto.ts';
 export type { KpiFigures, ParetoEntry } from './kpi.calculations.ts';
 export { createOeeService, type OeeService, type OeeReport } from './oee.service.ts';

@@ -9,7 +9,8 @@ type Downtime = KpiFigures['downtime'];
 type Period = KpiFigures['period'];
 type Reason = NonNullable<ParetoEntry['reason']>;
 
-export function registerKpiGraphql(builder: Builder, kpi: KpiService): void {
+/** Registers `kpis`; returns the scope and period types that the OEE fields reuse. */
+export function registerKpiGraphql(builder: Builder, kpi: KpiService) {
   const KpiScopeRef = builder.objectRef<KpiScope>('KpiScope').implement({
     fields: (t) => ({ kind: t.exposeString('kind'), id: t.exposeID('id') }),
   });
@@ -86,4 +87,6 @@ export function registerKpiGraphql(builder: Builder, kpi: KpiService): void {
       ),
     }),
   }));
+  return { scope: KpiScopeRef, period: KpiPeriodRef, scopeInput: KpiScopeInput, periodInput: PeriodInput };
 }
+export type KpiGraphqlRefs = ReturnType<typeof registerKpiGraphql>;
