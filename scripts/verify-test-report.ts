@@ -16,6 +16,10 @@ interface Report {
 /** Suites that need PostgreSQL, child processes or Chromium: each must have run and passed. */
 const REQUIRED_SUITES = [
   'server/src/modules/telemetry/tests/signals.test.ts',
+  'server/src/modules/telemetry/tests/reading-writer.test.ts',
+  'server/src/modules/telemetry/tests/readings.test.ts',
+  'server/src/modules/telemetry/tests/readings-api.test.ts',
+  'server/src/modules/telemetry/tests/readings-migration.test.ts',
   'server/src/modules/telemetry/tests/mqtt.test.ts',
   'server/src/modules/telemetry/tests/mqtt-broker-restart.test.ts',
   'server/src/modules/telemetry/tests/board.test.ts',

@@ -271,6 +271,19 @@ export function targets({ adminId, siteId, missingId }: CorpusIds): Target[] {
       required: ['reading_type', 'value'],
     },
     {
+      method: 'PUT',
+      url: `/machines/${missingId}/thresholds/temperature`,
+      idPath: '/machines/ID/thresholds/temperature',
+      strict: true,
+      base: { low: 10, high: 90, stale_after_seconds: 60 },
+      fields: {
+        low: ['"10"', 'true', '[]', '{}', '95', ...HUGE_NUMBERS.slice(0, 2)],
+        high: ['"90"', 'true', '[]', '{}', '5', ...HUGE_NUMBERS.slice(0, 2)],
+        stale_after_seconds: ['5', '1.5', '-1', '604801', '"60"', 'true', '[]', ...HUGE_NUMBERS],
+      },
+      required: ['low', 'high', 'stale_after_seconds'],
+    },
+    {
       method: 'POST',
       url: '/ingest',
       bodyLimitBytes: 16 * 1024 * 1024,
