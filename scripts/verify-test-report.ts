@@ -59,7 +59,6 @@ const REQUIRED_SUITES = [
   'server/src/modules/reports/tests/exports.test.ts',
   'server/src/modules/reports/tests/weekly-report.test.ts',
   'server/src/modules/kpi/tests/oee.test.ts',
-  'server/src/modules/kpi/tests/oee.test.ts',
 ];
 let passed = 0;
 let failed = 0;
