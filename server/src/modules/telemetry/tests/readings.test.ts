@@ -318,6 +318,35 @@ describe('stale readings', () => {
   });
 });
 
+describe('posting a reading again', () => {
+  it('is answered with the reading already stored, and stored once', async () => {
+    const machine = await newMachine();
+    const payload = {
+      reading_type: 'temperature',
+      value: 21.5,
+      unit: '°C',
+      timestamp: ago(30).toISOString(),
+    };
+    const post = () =>
+      h.request({
+        method: 'POST',
+        url: `/machines/${machine.id}/readings`,
+        headers: { 'x-api-key': siteKey },
+        payload,
+      });
+    const first = await post();
+    const again = await post();
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    expect((await get(`/machines/${machine.id}/readings`)).json()).toHaveLength(1);
+    const [bucket] = await query(
+      sql<{ n: number }>`select n::int as n from machine_readings_1m where machine_id = ${machine.id}`,
+    );
+    expect(bucket).toEqual({ n: 1 });
+  });
+});
+
 describe('series and reading types', () => {
   const base = Date.parse('2026-11-20T08:00:00Z');
   const at = (seconds: number) => new Date(base + seconds * 1000);
