@@ -15,6 +15,9 @@ interface Report {
 
 /** Suites that need PostgreSQL, child processes or Chromium: each must have run and passed. */
 const REQUIRED_SUITES = [
+  'server/src/modules/telemetry/opcua/tests/opcua-config.test.ts',
+  'server/src/modules/telemetry/opcua/tests/opcua-ingest.test.ts',
+  'server/src/modules/telemetry/opcua/tests/opcua-faults.test.ts',
   'server/src/modules/telemetry/tests/signals.test.ts',
   'server/src/modules/telemetry/tests/reading-writer.test.ts',
   'server/src/modules/telemetry/tests/readings.test.ts',

@@ -28,6 +28,11 @@ export interface SimulatedMachine {
   setState(state: number): void;
   /** Stops or resumes the cycle counter (a machine that stops producing). */
   pause(paused: boolean): void;
+  /**
+   * Deletes every subscription server-side without telling the clients (as some PLCs do after a
+   * program download): sessions stay up, notifications and keep-alives stop. Returns how many.
+   */
+  dropSubscriptions(): number;
   restart(): Promise<void>;
   stop(): Promise<void>;
   /** Extra UInt32 variables Objects/Bench/V0000.. changing every second (benchmarks). */
@@ -202,6 +207,15 @@ export async function startSimulatedMachine(
     },
     pause(value) {
       paused = value;
+    },
+    dropSubscriptions() {
+      let dropped = 0;
+      for (const session of server?.engine.getSessions() ?? [])
+        for (const subscription of [...session.publishEngine.subscriptions]) {
+          session.deleteSubscription(subscription.id);
+          dropped += 1;
+        }
+      return dropped;
     },
     async restart() {
       await shutdown();

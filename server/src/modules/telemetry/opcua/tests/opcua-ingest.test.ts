@@ -162,7 +162,7 @@ describe('OPC-UA ingest from a simulated moulding machine', () => {
       },
       (value) => value.tool > 0 && value.tool === value.cycles,
     );
-  });
+  }, 90_000);
 
   it('reconnects by itself after a server restart, records the gap as stale and handles the counter reset', async () => {
     const before = await counts();
@@ -194,7 +194,7 @@ describe('OPC-UA ingest from a simulated moulding machine', () => {
       counts().then((rows) => rows.reduce((sum, row) => sum + row.delta, 0)),
     ]);
     expect(Math.abs(tool - cycles)).toBeLessThanOrEqual(5); // the last cycles may still be on their way
-  });
+  }, 90_000);
 
   it('follows configuration changes: a wrong node is reported, a removed connection unsubscribes', async () => {
     const changed = await h.request({
@@ -223,5 +223,5 @@ describe('OPC-UA ingest from a simulated moulding machine', () => {
       (length) => length === 0,
       15_000,
     );
-  });
+  }, 90_000);
 });
