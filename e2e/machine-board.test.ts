@@ -1,0 +1,119 @@
+import { type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_SCOPE } from '../server/src/platform/db/database.ts';
+import type { MachineState } from '../server/src/modules/telemetry/index.ts';
+import { apiCaller, buildPlant, launchChromium } from './browser.ts';
+import { startServer } from './server.ts';
+
+/**
+ * The live machine board in Chromium: a machine's card turns from running to fault as the machine
+ * reports it, without a reload (over GET /ws/machines), and shows "stale" when its source goes silent;
+ * the machine page draws the state timeline and a chart of a reading posted over HTTP.
+ */
+
+type RunningServer = Awaited<ReturnType<typeof startServer>>;
+
+const UI_TIMEOUT = 15_000;
+/** Below the board's 30 s fallback refetch: a change seen within it came over the WebSocket. */
+const LIVE_DEADLINE = 12_000;
+
+let srv: RunningServer;
+let browser: Browser;
+
+const callApi = apiCaller(
+  () => srv.url,
+  () => srv.harness.adminToken,
+);
+
+beforeAll(async () => {
+  srv = await startServer();
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await srv?.close();
+}, 60_000);
+
+describe('machine board in the browser', () => {
+  it('turns a card live, shows stale data, and draws the timeline and readings on the machine page', async () => {
+    const { site, machine } = await buildPlant(callApi, {
+      prefix: 'MB',
+      siteName: 'Moulding hall',
+      criticality: 'A',
+    });
+    const signals = srv.harness.server.modules.telemetry.signals;
+    const ref = { machine_id: machine.id, site_id: site.id };
+    const state = (value: MachineState, at = new Date()) =>
+      srv.harness.db.transaction(SYSTEM_SCOPE, (tx) =>
+        signals.recordState(tx, { ...ref, state: value, raw_value: null, source: 'opcua', at }),
+      );
+    await state('running', new Date(Date.now() - 20 * 60_000));
+    const minute = (back: number) => new Date(Date.now() - back * 60_000).toISOString();
+    await callApi('POST', `/machines/${machine.id}/readings`, [
+      { reading_type: 'temperature', value: 211.5, unit: '°C', timestamp: minute(4) },
+      { reading_type: 'temperature', value: 213, unit: '°C', timestamp: minute(2) },
+    ]);
+
+    const context = await browser.newContext({
+      baseURL: srv.url,
+      locale: 'en-US',
+      viewport: { width: 1024, height: 768 },
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.goto('/app/login');
+      await page.getByLabel('Username').fill(srv.admin.username);
+      await page.getByLabel('Password').fill(srv.admin.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+      await page.getByRole('link', { name: 'Machine board' }).click();
+      await page.getByRole('heading', { name: 'Machine board' }).waitFor();
+      if (await page.getByLabel('Site').isVisible())
+        await page.getByLabel('Site').selectOption(String(site.id));
+      const card = page.getByTestId(`machine-card-${machine.code}`);
+      await card.and(page.locator('[data-state="running"]')).waitFor();
+      await page.locator('[data-testid="board-live-status"][data-state="live"]').waitFor();
+      await expect(card.getByTestId('machine-state').textContent()).resolves.toContain('Running');
+
+      // The machine faults: the card follows without a reload.
+      await state('fault');
+      await card.and(page.locator('[data-state="fault"]')).waitFor({ timeout: LIVE_DEADLINE });
+      await expect(card.getByTestId('machine-state').textContent()).resolves.toContain('Fault');
+
+      // Its OPC-UA server goes silent: the card says since when its data is stale.
+      await srv.harness.db.transaction(SYSTEM_SCOPE, (tx) =>
+        signals.markStale(tx, { ...ref, source: 'opcua', reason: 'server unreachable', at: new Date() }),
+      );
+      await card.and(page.locator('[data-stale="true"]')).waitFor({ timeout: LIVE_DEADLINE });
+      await expect(card.getByTestId('stale-badge').textContent()).resolves.toMatch(
+        /Stale since .* \(opcua\)/,
+      );
+
+      // The machine page: its state timeline and the temperature chart.
+      await card.click();
+      await page.getByRole('heading', { name: 'State timeline' }).waitFor();
+      const timeline = page.getByTestId('state-timeline');
+      await timeline.waitFor();
+      expect(Number(await timeline.getAttribute('data-periods'))).toBeGreaterThanOrEqual(2);
+      await timeline.getByRole('img', { name: 'State timeline' }).locator('svg').waitFor();
+      const chart = page.getByTestId('reading-chart-temperature');
+      await chart.waitFor();
+      await expect(chart.getAttribute('data-points')).resolves.toBe('2');
+      // The average line (drawn in the chart's blue) is there.
+      await chart
+        .getByRole('img', { name: 'temperature over time' })
+        .locator('svg path[stroke="#0284c7"]')
+        .first()
+        .waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
