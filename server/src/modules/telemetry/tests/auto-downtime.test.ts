@@ -464,3 +464,71 @@ describe('the unexplained-stops queue', () => {
     ]);
   });
 });
+
+describe('the worked example of docs/auto-downtime.md', () => {
+  it('gives the numbers the document shows', async () => {
+    const machine = await newMachine();
+    const t = (clock: string) => new Date(`2026-03-03T${clock}Z`);
+    // Other machines of this file may be decided by the same checks: count this one's stops.
+    const stops = async () => (await downtimesOf(machine)).length;
+    const settings = await h.request({
+      method: 'PUT',
+      url: `/machines/${machine.id}/downtime-settings`,
+      token: h.adminToken,
+      payload: { stop_threshold_seconds: 120, no_cycle_factor: 3, ideal_cycle_seconds: 20 },
+    });
+    expect(settings.statusCode).toBe(200);
+
+    await state(machine, 'running', t('06:00:00'));
+    await cycle(machine, 5000, t('06:00:00'));
+    await state(machine, 'stopped', t('06:10:00'));
+    await state(machine, 'running', t('06:11:00'));
+    await state(machine, 'idle', t('06:20:00'));
+    await state(machine, 'running', t('06:20:45'));
+    await state(machine, 'stopped', t('06:30:00'));
+    await state(machine, 'fault', t('06:31:30'));
+    await check(t('06:31:59'));
+    expect(await stops()).toBe(0);
+    await check(t('06:32:00'));
+    expect(await stops()).toBe(1);
+    await state(machine, 'running', t('06:42:00'));
+    let counter = 5000;
+    for (let second = 20; second <= 8 * 60; second += 20) {
+      counter += 1;
+      await cycle(machine, counter, new Date(t('06:42:00').getTime() + second * 1000)); // … 06:50:00
+    }
+    await check(t('06:50:59'));
+    expect(await stops()).toBe(1);
+    await check(t('06:51:00'));
+    expect(await stops()).toBe(2);
+    await cycle(machine, counter + 1, t('06:53:00'));
+
+    const rows = await downtimesOf(machine);
+    expect(rows.map((r) => [r.start_datetime, r.end_datetime, r.duration_seconds])).toEqual([
+      [t('06:30:00').toISOString(), t('06:42:00').toISOString(), 720],
+      [t('06:50:00').toISOString(), t('06:53:00').toISOString(), 180],
+    ]);
+    const micro = await h.request({
+      method: 'GET',
+      url: `/machines/${machine.id}/micro-stops?from=${t('06:00:00').toISOString()}&to=${t('07:00:00').toISOString()}`,
+      token: viewer.token,
+    });
+    expect(micro.json()).toEqual({ count: 2, total_seconds: 105, threshold_seconds: 120 });
+
+    const split = await h.request({
+      method: 'POST',
+      url: `/downtimes/${rows[0]?.id}/split`,
+      token: operator.token,
+      payload: {
+        parts: [
+          { until: t('06:35:00').toISOString(), reason_id: reasons.ELEC_FAULT },
+          { reason_id: reasons.WAITING },
+        ],
+      },
+    });
+    expect((split.json().parts as DowntimeRow[]).map((p) => [p.reason_code, p.duration_seconds])).toEqual([
+      ['ELEC_FAULT', 300],
+      ['WAITING', 420],
+    ]);
+  });
+});
