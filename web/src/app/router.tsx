@@ -10,6 +10,7 @@ import { ReasonsPage } from '../features/catalog/reasons-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { FloorPage } from '../features/floor/floor-page.tsx';
 import { MachineBoardPage } from '../features/machine-board/machine-board-page.tsx';
+import { OeePage } from '../features/oee/oee-page.tsx';
 import { UnexplainedStopsPage } from '../features/unexplained-stops/unexplained-stops-page.tsx';
 import { MachinePage } from '../features/machines/machine-page.tsx';
 import { PlantPage } from '../features/plant/plant-page.tsx';
@@ -102,6 +103,11 @@ const shellPages = [
     getParentRoute: () => shellRoute,
     path: 'machines/board',
     component: guarded('plant:read', MachineBoardPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'oee',
+    component: guarded('plant:read', OeePage),
   }),
   createRoute({
     getParentRoute: () => shellRoute,
