@@ -220,6 +220,26 @@ describe('GET /machines/board', () => {
   });
 });
 
+describe('GET /machines/board at plant size', () => {
+  it('runs the same number of statements for 50 machines as for 3 (no query per machine)', async () => {
+    const site = await buildSite(h, { time_zone: 'UTC' });
+    const small = (await buildLine(h, site.id)).id;
+    for (let i = 0; i < 3; i += 1) await buildMachine(h, small);
+    const statements = async (query: string) => {
+      await board(query, h.adminToken); // warm: identity's caches
+      const before = h.db.queryCount();
+      await board(query, h.adminToken);
+      return h.db.queryCount() - before;
+    };
+    const forThree = await statements(`?line_id=${small}`);
+    const large = (await buildLine(h, site.id)).id;
+    for (let i = 0; i < 50; i += 1) await buildMachine(h, large);
+    const forFifty = await statements(`?line_id=${large}`);
+    expect(forFifty).toBe(forThree);
+    expect(forFifty).toBeLessThanOrEqual(25);
+  });
+});
+
 describe('GET /machines/{id}/states', () => {
   const at = (hhmm: string) => new Date(`2026-03-02T${hhmm}:00.000Z`);
 
