@@ -100,6 +100,10 @@ create table machine_readings_1m (
 );
 create table machine_readings_1h (like machine_readings_1m including all);
 alter table machine_readings_1h rename constraint machine_readings_1m_n to machine_readings_1h_n;
+-- The board's sparklines: a machine's last hour of minutes, whatever the type.
+create index machine_readings_1m_machine_bucket_idx on machine_readings_1m (machine_id, bucket);
+-- The stale check every 10 s: every pair's hours of the last day.
+create index machine_readings_1h_bucket_idx on machine_readings_1h (bucket);
 
 -- Copied rows count in the rollups too.
 insert into machine_readings_1m (site_id, machine_id, reading_type, bucket, n, sum, min, max, first_at, last_value, last_at, unit)
