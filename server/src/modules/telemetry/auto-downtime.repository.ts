@@ -97,13 +97,22 @@ export async function lastCycleBefore(tx: Tx, machineId: number, at: Date): Prom
   return row?.at ?? null;
 }
 
-/** True when a signal source of the machine was stale at some time in [from, to). */
-export async function staleDuring(tx: Tx, machineId: number, from: Date, to: Date): Promise<boolean> {
-  const result = await sql<{ stale: boolean }>`
-    select exists (select 1 from machine_stale_periods
-      where machine_id = ${machineId} and source = any(${SIGNAL_STALE_SOURCES})
-        and tstzrange(started_at, ended_at, '[)') && tstzrange(${from}, ${to}, '[)')) as stale`.execute(tx);
-  return result.rows[0]?.stale ?? false;
+/**
+ * Stale periods of the machine's signal sources (OPC-UA, MQTT, HTTP) that overlap [from, to): whether
+ * one is still open, and when the last one ended (null when none overlaps).
+ */
+export async function staleDuring(
+  tx: Tx,
+  machineId: number,
+  from: Date,
+  to: Date,
+): Promise<{ open: boolean; last_end: Date | null }> {
+  const result = await sql<{ open: boolean; last_end: Date | null }>`
+    select coalesce(bool_or(ended_at is null), false) as open, max(ended_at) as last_end
+    from machine_stale_periods
+    where machine_id = ${machineId} and source = any(${SIGNAL_STALE_SOURCES})
+      and tstzrange(started_at, ended_at, '[)') && tstzrange(${from}, ${to}, '[)')`.execute(tx);
+  return result.rows[0] ?? { open: false, last_end: null };
 }
 
 export interface CycleGap {

@@ -25,17 +25,22 @@ const seconds = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000
 
 /**
  * A stop [start, end) that lasted its limit, counted against the site's planned time (no downtime
- * outside the shift calendar) and never decided while a signal source was stale; null otherwise.
+ * outside the shift calendar) and only from when HOM last heard the machine: nothing is decided while
+ * a signal source is stale, and a stop that went through a stale period counts from its end (what
+ * happened while the source was silent is unknown). Null when it does not count.
  */
 async function countableStop(
   tx: Tx,
   machine: { id: number; site_id: number },
-  start: Date,
+  stopStart: Date,
   end: Date,
   limitSeconds: number,
 ): Promise<{ start: Date; end: Date } | null> {
+  if (seconds(stopStart, end) < limitSeconds) return null;
+  const stale = await repo.staleDuring(tx, machine.id, stopStart, end);
+  if (stale.open) return null;
+  const start = later(stopStart, stale.last_end);
   if (seconds(start, end) < limitSeconds) return null;
-  if (await repo.staleDuring(tx, machine.id, start, end)) return null;
   const windows = await plannedWindowsOf(tx, machine.site_id, start, end);
   return clipToPlanned(start, end, windows, limitSeconds);
 }

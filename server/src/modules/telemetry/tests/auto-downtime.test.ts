@@ -201,7 +201,7 @@ describe('automatic downtime from machine states', () => {
     expect(await downtimesOf(machine)).toHaveLength(1);
   });
 
-  it('decides nothing while a signal source is stale', async () => {
+  it('decides nothing while a signal source is stale, and counts a stop from when the source is back', async () => {
     const machine = await newMachine();
     await state(machine, 'stopped', at(300));
     await h.db.transaction(SYSTEM_SCOPE, (tx) =>
@@ -215,6 +215,19 @@ describe('automatic downtime from machine states', () => {
     );
     expect((await check(at(310))).opened).toBe(0);
     expect(await downtimesOf(machine)).toHaveLength(0);
+    // The source is back and the machine still reports stopped: the stop counts from then.
+    await h.db.transaction(SYSTEM_SCOPE, (tx) =>
+      signals().markFresh(tx, {
+        machine_id: machine.id,
+        site_id: machine.site_id,
+        source: 'opcua',
+        at: at(311),
+      }),
+    );
+    await check(at(312, 59));
+    expect(await downtimesOf(machine)).toHaveLength(0);
+    await check(at(313));
+    expect((await downtimesOf(machine)).map((r) => r.start_datetime)).toEqual([at(311).toISOString()]);
   });
 
   it('opens no stop outside the shift calendar, and starts one at the shift’s start', async () => {
