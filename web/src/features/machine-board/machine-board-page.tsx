@@ -111,7 +111,7 @@ function SiteBoard({ siteId }: { siteId: number }) {
             <h2 id={`board-line-${line.id}`} className="mb-2 font-semibold">
               <span className="font-mono">{line.code}</span> {line.name}
             </h2>
-            <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-4">
+            <div className="grid grid-cols-[repeat(auto-fill,minmax(17rem,1fr))] gap-3">
               {onLine.map((machine) => (
                 <MachineCard key={machine.id} machine={machine} now={now} />
               ))}

@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { Chart, type ChartColours } from '../../components/chart.tsx';
 import type { BoardSparkline } from './board-api.ts';
 
@@ -6,7 +6,7 @@ const LINE_COLOURS = ['#0284c7', '#9333ea'];
 
 /** Up to two readings of a card as tiny lines (each on its own hidden scale), no axes, no animation. */
 export function Sparkline({ lines, label }: { lines: BoardSparkline[]; label: string }) {
-  const shown = lines.slice(0, 2);
+  const shown = useMemo(() => lines.slice(0, 2), [lines]);
   const option = useCallback(
     (_colours: ChartColours) => ({
       animation: false,

@@ -12,11 +12,11 @@ export const stateColour: Record<MachineState, string> = {
 
 /** The card's edge and tint per state (Tailwind classes, light and dark). */
 export const stateCardClass: Record<MachineState, string> = {
-  running: 'border-l-emerald-500 bg-emerald-50 dark:bg-emerald-950/40',
-  idle: 'border-l-amber-500 bg-amber-50 dark:bg-amber-950/40',
-  setup: 'border-l-amber-600 bg-amber-50 dark:bg-amber-950/40',
-  stopped: 'border-l-slate-500 bg-slate-100 dark:bg-slate-800/60',
-  fault: 'border-l-red-600 bg-red-50 dark:bg-red-950/50',
+  running: 'border-l-emerald-500 bg-emerald-50 dark:bg-emerald-900/30',
+  idle: 'border-l-amber-500 bg-amber-50 dark:bg-amber-700/20',
+  setup: 'border-l-amber-600 bg-amber-50 dark:bg-amber-700/20',
+  stopped: 'border-l-slate-500 bg-slate-100 dark:bg-slate-800/80',
+  fault: 'border-l-red-600 bg-red-50 dark:bg-red-900/50',
   unknown: 'border-l-slate-300 bg-white dark:border-l-slate-600 dark:bg-slate-900',
 };
 
