@@ -12,6 +12,7 @@ import { FloorPage } from '../features/floor/floor-page.tsx';
 import { MachineBoardPage } from '../features/machine-board/machine-board-page.tsx';
 import { OeePage } from '../features/oee/oee-page.tsx';
 import { UnexplainedStopsPage } from '../features/unexplained-stops/unexplained-stops-page.tsx';
+import { ReadingAlertsPage } from '../features/reading-alerts/reading-alerts-page.tsx';
 import { MachinePage } from '../features/machines/machine-page.tsx';
 import { PlantPage } from '../features/plant/plant-page.tsx';
 import { IssueTypesPage } from '../features/production/issue-types-page.tsx';
@@ -113,6 +114,11 @@ const shellPages = [
     getParentRoute: () => shellRoute,
     path: 'unexplained-stops',
     component: guarded('plant:read', UnexplainedStopsPage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'reading-alerts',
+    component: guarded('plant:read', ReadingAlertsPage),
   }),
   createRoute({
     getParentRoute: () => shellRoute,

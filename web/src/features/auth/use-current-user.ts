@@ -24,7 +24,8 @@ export type Permission =
   | 'toollog:write'
   | 'action:work'
   | 'action:manage'
-  | 'report:read';
+  | 'report:read'
+  | 'telemetry:manage';
 
 export function useCurrentUser() {
   return useQuery({ queryKey: currentUserKey, queryFn: fetchCurrentUser, staleTime: 60_000 });

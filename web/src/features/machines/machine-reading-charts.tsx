@@ -13,6 +13,7 @@ import {
   type ReadingType,
   type SeriesBucket,
 } from '../machine-board/board-api.ts';
+import { ReadingLimitsEditor } from '../reading-alerts/reading-limits-editor.tsx';
 
 /** Charts shown at most (the types reported most recently first). */
 const MAX_CHARTS = 6;
@@ -55,6 +56,9 @@ function ReadingChart({
         yAxis: {
           type: 'value',
           scale: true,
+          // The limits stay in view (and the axis nicely rounded) even while every value is far from them.
+          dataMin: limits.length ? Math.min(...limits.map((limit) => limit.yAxis)) : undefined,
+          dataMax: limits.length ? Math.max(...limits.map((limit) => limit.yAxis)) : undefined,
           axisLabel: { color: colours.muted },
           splitLine: { lineStyle: { color: colours.grid } },
         },
@@ -120,6 +124,7 @@ function ReadingChart({
           className="h-48 w-full"
         />
       )}
+      <ReadingLimitsEditor machineId={machineId} readingType={type.reading_type} unit={type.unit} />
     </section>
   );
 }

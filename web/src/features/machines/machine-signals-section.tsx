@@ -2,6 +2,7 @@ import { clsx } from 'clsx';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNow } from '../../lib/use-now.ts';
+import { MachineReadingAlerts } from '../reading-alerts/machine-reading-alerts.tsx';
 import { MachineReadingCharts } from './machine-reading-charts.tsx';
 import { MachineStateTimeline } from './machine-state-timeline.tsx';
 
@@ -50,6 +51,7 @@ export function MachineSignalsSection({ machineId }: { machineId: number }) {
         <h2 id="machine-readings" className="mb-3 font-semibold">
           {t('machineBoard.readings.title')}
         </h2>
+        <MachineReadingAlerts machineId={machineId} />
         <MachineReadingCharts machineId={machineId} from={from} to={to} />
       </section>
     </>
