@@ -69,24 +69,20 @@ async function recordEndedStateStop(tx: Tx, change: StateChange, cause: StopCaus
     });
 }
 
-/** The gap before this cycle was a no-cycle stop that no downtime covers yet. */
-async function recordEndedNoCycleStop(tx: Tx, count: StoredCount): Promise<void> {
+/**
+ * The gap before this cycle, when it was a no-cycle stop: the stop to record, or null. Cheap on the
+ * common path (one query: the gap was short).
+ */
+async function endedNoCycleStop(tx: Tx, count: StoredCount): Promise<{ start: Date; end: Date } | null> {
   const gap = await repo.cycleGapBefore(tx, count.machine_id, count.at);
-  if (!gap || gap.ideal_cycle_seconds === null || gap.stopped_between) return;
-  const stop = await countableStop(
+  if (!gap || gap.ideal_cycle_seconds === null || gap.stopped_between) return null;
+  return countableStop(
     tx,
     { id: count.machine_id, site_id: count.site_id },
     gap.previous_at,
     count.at,
     noCycleLimit(gap.no_cycle_factor, gap.ideal_cycle_seconds),
   );
-  if (stop)
-    await recordPastAutomaticDowntime(tx, {
-      machineId: count.machine_id,
-      siteId: count.site_id,
-      ...stop,
-      cause: 'no_cycle',
-    });
 }
 
 /**
@@ -106,9 +102,20 @@ export function createAutoDowntimeHooks(): Required<SignalHooks> {
     },
     async afterCount(tx, count) {
       if (count.kind !== 'cycle' || count.delta <= 0) return;
+      // Cycles are frequent: the machine's lock is taken only when the gap before this cycle was a
+      // stop (then the periodic check may be opening it right now, and the two must not both write).
+      if (await closeAutomaticDowntime(tx, count.machine_id, count.at)) return;
+      if (!(await endedNoCycleStop(tx, count))) return;
       await repo.lockMachineSignals(tx, count.machine_id);
-      const closed = await closeAutomaticDowntime(tx, count.machine_id, count.at);
-      if (!closed) await recordEndedNoCycleStop(tx, count);
+      if (await closeAutomaticDowntime(tx, count.machine_id, count.at)) return;
+      const stop = await endedNoCycleStop(tx, count);
+      if (stop)
+        await recordPastAutomaticDowntime(tx, {
+          machineId: count.machine_id,
+          siteId: count.site_id,
+          ...stop,
+          cause: 'no_cycle',
+        });
     },
   };
 }
