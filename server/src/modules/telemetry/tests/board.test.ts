@@ -164,7 +164,7 @@ describe('GET /machines/board', () => {
       oee: null,
       performance: null,
     });
-    expect(Object.keys(live.oee).sort()).toEqual(['availability', 'oee', 'performance', 'quality']);
+    expect(Object.keys(live.oee ?? {}).sort()).toEqual(['availability', 'oee', 'performance', 'quality']);
 
     const stale = card(shown, silent);
     expect(stale).toMatchObject({ state: 'unknown', state_since: null, tools: [] });
