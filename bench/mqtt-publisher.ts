@@ -28,12 +28,16 @@ async function publish(job: Job): Promise<void> {
   const topics: string[] = [];
   for (const sensor of job.sensors)
     for (const machine of job.machines) topics.push(`${job.root}/${job.site}/${machine}/${sensor}`);
-  const chunk = 500;
+  // QoS 0: written in order, so each chunk waits only for its last message; QoS 1 waits for every PUBACK.
+  const chunk = 1_000;
   for (let from = 0; from < job.count; from += chunk) {
     const sends: Promise<unknown>[] = [];
-    for (let i = from; i < Math.min(job.count, from + chunk); i += 1) {
+    const last = Math.min(job.count, from + chunk) - 1;
+    for (let i = from; i <= last; i += 1) {
       const payload = `{"value":${(20 + (i % 1000) / 10).toFixed(1)},"unit":"°C","timestamp":"${new Date(job.baseMs + i).toISOString()}"}`;
-      sends.push(client.publishAsync(topics[i % topics.length] ?? '', payload, { qos: job.qos }));
+      const topic = topics[i % topics.length] ?? '';
+      if (job.qos === 0 && i !== last) client.publish(topic, payload, { qos: 0 });
+      else sends.push(client.publishAsync(topic, payload, { qos: job.qos }));
     }
     await Promise.all(sends);
   }

@@ -18,6 +18,8 @@ export interface Incoming {
   done: boolean;
   /** Its connection closed before it was done: the broker sends it again, this copy is dropped. */
   abandoned: boolean;
+  /** Topic and payload read on arrival (while the previous batch is being written). */
+  parsed?: unknown;
   /** Filled in by `process` on the first attempt (parsed, resolved, stamped), reused on retries. */
   prepared?: unknown;
 }
@@ -41,9 +43,9 @@ export interface BatcherOptions {
 const MAX_BACKOFF_MS = 30_000;
 
 export function createBatcher(options: BatcherOptions) {
-  const maxBatch = options.maxBatch ?? 5_000;
-  const lingerMs = options.lingerMs ?? 5;
-  const concurrency = options.concurrency ?? 2;
+  const maxBatch = options.maxBatch ?? 10_000;
+  const lingerMs = options.lingerMs ?? 10;
+  const concurrency = options.concurrency ?? 1;
   const maxBuffered = options.maxBuffered ?? 50_000;
   let pending: Incoming[] = [];
   /** QoS 1 messages not yet acknowledged, in arrival order. */

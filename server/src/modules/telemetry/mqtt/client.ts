@@ -77,6 +77,8 @@ export function startMqttClient(options: MqttClientOptions) {
     keepalive: 30,
     resubscribe: false,
     manualConnect: true,
+    // mqtt.js's debug logging costs a call per packet even when off; HOM logs what matters itself.
+    log: () => undefined,
   });
   // The library's own sender: the PUBACK it would have sent, now after the commit.
   const sendPacket = (client as unknown as { _sendPacket: SendPacket })._sendPacket.bind(client);
@@ -115,7 +117,10 @@ export function startMqttClient(options: MqttClientOptions) {
     if (message.qos === 1 && packet.dup && redelivered.has(message)) {
       metrics.redeliveries.inc();
       batcher.pushDone(message);
-    } else batcher.push(message);
+    } else {
+      options.processor.read(message);
+      batcher.push(message);
+    }
     return message.qos === 1 ? HELD_BACK : undefined;
   }
 

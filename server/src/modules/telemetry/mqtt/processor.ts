@@ -80,15 +80,29 @@ export function createProcessor(deps: {
   /** The last receipt stamp per machine and type: readings without a timestamp never share an instant. */
   const lastStamp = new Map<string, number>();
 
+  /** Each topic's route and reading type, worked out once (a plant has a few thousand topics). */
+  const topics = new Map<string, { route: RoutedTopic | null; type: string | Refusal | null }>();
+  function topicOf(topic: string) {
+    let known = topics.get(topic);
+    if (!known) {
+      const route = deps.route(topic);
+      known = { route, type: route?.kind === 'reading' ? readingTypeOf(route.name ?? '') : null };
+      if (topics.size >= 50_000) topics.clear();
+      topics.set(topic, known);
+    }
+    return known;
+  }
+
   function parse(message: Incoming): Parsed {
-    const route = deps.route(message.topic);
+    const { route, type } = topicOf(message.topic);
     if (!route) return { kind: 'refused', cause: 'topic', reason: 'the topic matches no configured pattern' };
     const at = (sent: Parameters<typeof instantOf>[0], machine: ResolvedMachine) =>
       instantOf(sent, machine.time_zone, message.receivedAt);
     switch (route.kind) {
       case 'reading': {
-        const type = readingTypeOf(route.name ?? '');
-        if (isRefusal(type)) return { kind: 'refused', cause: 'topic', reason: type.reason };
+        if (type === null || isRefusal(type)) {
+          return { kind: 'refused', cause: 'topic', reason: type?.reason ?? 'no reading type' };
+        }
         const body = parseReading(message.payload);
         if (isRefusal(body)) return { kind: 'refused', cause: 'payload', reason: body.reason };
         return {
@@ -101,7 +115,8 @@ export function createProcessor(deps: {
             return {
               kind: 'reading',
               row: {
-                ...machine,
+                site_id: machine.site_id,
+                machine_id: machine.machine_id,
                 reading_type: type,
                 value: body.value,
                 unit: body.unit,
@@ -192,20 +207,24 @@ export function createProcessor(deps: {
   /** Parses and resolves the messages not prepared yet (one machine lookup for all of them). */
   async function prepare(batch: readonly Incoming[]): Promise<void> {
     const todo = batch.filter((m) => m.prepared === undefined);
-    const parsed = todo.map(parse);
-    const lookups: { site: string | null; machine: string }[] = [];
-    for (const item of parsed) if (item.kind === 'ok') lookups.push(item.route);
-    const resolved = await deps.machines.resolve(lookups);
-    let next = 0;
+    const parsed = todo.map((m) => (m.parsed as Parsed | undefined) ?? parse(m));
+    // Each (site, machine) pair once: a batch holds thousands of messages of a few machines.
+    const pairs = new Map<string, { site: string | null; machine: string }>();
+    for (const item of parsed) {
+      if (item.kind === 'ok') pairs.set(`${item.route.site ?? ''}/${item.route.machine}`, item.route);
+    }
+    const keys = [...pairs.keys()];
+    const answers = await deps.machines.resolve([...pairs.values()]);
+    const machineOf = new Map(keys.map((key, i) => [key, answers[i]]));
     todo.forEach((message, i) => {
       const item = parsed[i];
       if (!item) return;
+      message.parsed = undefined;
       if (item.kind === 'refused') {
         message.prepared = item;
         return;
       }
-      const machine = resolved[next];
-      next += 1;
+      const machine = machineOf.get(`${item.route.site ?? ''}/${item.route.machine}`);
       message.prepared =
         !machine || isRefusal(machine)
           ? refused('machine', machine ?? { reason: 'unresolved' })
@@ -264,6 +283,11 @@ export function createProcessor(deps: {
       : null;
 
   return {
+    /** Reads a message's topic and payload as it arrives, so that a batch's write overlaps the next's reading. */
+    read(message: Incoming): void {
+      message.parsed = parse(message);
+    },
+
     /** One attempt at a batch: what is left (not done) is to be retried, with the first error. */
     async process(batch: Incoming[]): Promise<{ retry: Incoming[]; error?: unknown }> {
       try {
@@ -271,14 +295,21 @@ export function createProcessor(deps: {
       } catch (error) {
         return { retry: batch, error };
       }
-      const open = batch.filter((m) => !m.done);
-      const byKind = (kind: Prepared['kind']) => open.filter((m) => of(m, kind));
-      const letters = byKind('refused');
-      const results = byKind('results');
-      const signals = [...byKind('state'), ...byKind('counter')];
+      const letters: Incoming[] = [];
+      const results: Incoming[] = [];
+      const signals: Incoming[] = [];
+      const readings: Incoming[] = [];
+      for (const message of batch) {
+        if (message.done) continue;
+        const kind = (message.prepared as Prepared).kind;
+        if (kind === 'reading') readings.push(message);
+        else if (kind === 'refused') letters.push(message);
+        else if (kind === 'results') results.push(message);
+        else signals.push(message);
+      }
       const tasks = [
         writeGroup(
-          byKind('reading'),
+          readings,
           (group) => deps.sinks.writeReadings(group.map((m) => of(m, 'reading')!.row)),
           rejectsData,
         ),
