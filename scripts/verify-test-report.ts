@@ -64,6 +64,7 @@ const REQUIRED_SUITES = [
   'server/src/modules/reports/tests/exports.test.ts',
   'server/src/modules/reports/tests/weekly-report.test.ts',
   'server/src/modules/kpi/tests/oee.test.ts',
+  'e2e/oee-flow.test.ts',
 ];
 let passed = 0;
 let failed = 0;

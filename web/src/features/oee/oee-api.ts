@@ -130,6 +130,14 @@ export const REASON_KEYS: Record<string, string> = {
   'no machines': 'oee.reasons.noMachines',
 };
 
+/** Notes of the server that do not vary, as translation keys (the others are shown as they come). */
+export const NOTE_KEYS: Record<string, string> = {
+  'the period ends after now: it is counted up to now': 'oee.notesText.countedToNow',
+  'the period has not started yet': 'oee.notesText.notStarted',
+  'quality adds good/reject counters of some machines and test verdicts of others':
+    'oee.notesText.mixedQuality',
+};
+
 export type PeriodPreset = 'today' | 'yesterday' | 'last7' | 'last30' | 'custom';
 export const PERIOD_PRESETS: PeriodPreset[] = ['today', 'yesterday', 'last7', 'last30', 'custom'];
 

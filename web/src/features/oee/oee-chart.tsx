@@ -4,7 +4,7 @@ import { Chart, type ChartColours } from '../../components/chart.tsx';
 import { EmptyState } from '../../components/ui/empty-state.tsx';
 import { FACTORS, type OeeFigures } from './oee-api.ts';
 
-export const FACTOR_COLOURS = {
+const FACTOR_COLOURS = {
   availability: '#0369a1',
   performance: '#7c3aed',
   quality: '#059669',
