@@ -23,7 +23,7 @@ import { registerWebApp } from './platform/http/web.ts';
 import { listen } from './platform/db/listen.ts';
 import { notificationTopic } from './modules/actions/index.ts';
 import type { Logger } from './platform/logger.ts';
-import { createMetrics, registerMetrics } from './platform/metrics.ts';
+import { createMetrics, registerMetrics, type Metrics } from './platform/metrics.ts';
 import { createModules } from './modules.ts';
 
 export interface AppDeps {
@@ -53,6 +53,8 @@ export interface HomServer {
   app: FastifyInstance;
   modules: ReturnType<typeof createModules>;
   routes: RouteAccess[];
+  /** This process's Prometheus registry (/metrics): adapters started beside the app add theirs. */
+  metrics: Metrics;
   /** Stops answering new requests with anything but 503, then closes (see main.ts). */
   drain(): void;
 }
@@ -180,6 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
     app,
     modules,
     routes,
+    metrics,
     drain: () => {
       draining = true;
     },

@@ -7,7 +7,12 @@ import { appUrlFrom, createDatabase, type Database } from './platform/db/databas
 import { embeddedSecret, startEmbeddedPostgres, type EmbeddedPostgres } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { attachQualityAlerts, createQualityPipeline } from './modules/quality/index.ts';
-import { startOpcuaIngest, type OpcuaIngest } from './modules/telemetry/index.ts';
+import {
+  startMqttIngest,
+  startOpcuaIngest,
+  type OpcuaIngest,
+  type RunningMqttIngest,
+} from './modules/telemetry/index.ts';
 import type { Logger } from './platform/logger.ts';
 import { buildOpsApp } from './ops-app.ts';
 import { startWorker, type Worker } from './worker.ts';
@@ -75,6 +80,19 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
             pkiDir: opcuaPkiDir,
           })
         : undefined;
+    // MQTT readings, results, states and counters from the broker (docs/mqtt.md).
+    const mqtt: RunningMqttIngest | undefined =
+      server && config.mqtt && config.roles.includes('ingest')
+        ? startMqttIngest({
+            config: config.mqtt,
+            db,
+            log,
+            readings: server.modules.telemetry.readings.writer,
+            signals: server.modules.telemetry.signals,
+            results: server.modules.quality.ingest,
+            registry: server.metrics.registry,
+          })
+        : undefined;
     log.info({ url, roles: config.roles, embedded: Boolean(embedded) }, 'HOM started');
 
     return {
@@ -92,6 +110,8 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
         clearTimeout(cut);
         await worker?.stop();
         await opcua?.stop();
+        // Before the pipeline and the pool: batches being written commit and are acknowledged.
+        await mqtt?.stop();
         await pipeline.close();
         await alerts.idle();
         await db.close();
