@@ -42,13 +42,14 @@ export function startIngest(
   h: Harness,
   config: Partial<MqttIngestConfig> & { url: string; clientId: string; topics: MqttIngestConfig['topics'] },
   tuning?: MqttIngestDeps['tuning'],
+  readings?: MqttIngestDeps['readings'],
 ) {
   const modules = h.server.modules;
   return startMqttIngest({
     config: { qos: 1, ...config },
     db: h.db,
     log: createLogger('silent'),
-    readings: modules.telemetry.readings.writer,
+    readings: readings ?? modules.telemetry.readings.writer,
     signals: modules.telemetry.signals,
     results: modules.quality.ingest,
     tuning: { reconnectMs: 200, ...tuning },

@@ -240,6 +240,55 @@ describe('MQTT ingest', () => {
     ]);
   });
 
+  it('acknowledges nothing while PostgreSQL refuses writes, and stores everything once it is back', async () => {
+    await ingest?.stop();
+    let down = true;
+    let failures = 0;
+    const writer = h.server.modules.telemetry.readings.writer;
+    const flaky = {
+      write: (rows: Parameters<typeof writer.write>[0]) => {
+        if (!down) return writer.write(rows);
+        failures += 1;
+        return Promise.reject(
+          Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+        );
+      },
+    };
+    const sensor = `outage_${Date.now()}`;
+    const stored = async () => (await readingsOf(h, machine.id)).filter((r) => r.reading_type === sensor);
+    const send = (from: number) =>
+      Promise.all(
+        Array.from({ length: 10 }, (_, i) => pub.publishAsync(topic(sensor), String(from + i), { qos: 1 })),
+      );
+
+    // The database comes back while HOM is running: the held batch is written, then acknowledged.
+    ingest = startIngest(h, { url: SHARED_BROKER, clientId, topics }, undefined, flaky);
+    await send(0);
+    await waitFor('ten unacknowledged messages and a failed write', async () =>
+      (ingest?.status().unacked ?? 0) >= 10 && failures > 0 ? true : undefined,
+    );
+    expect(await stored()).toEqual([]);
+    expect(ingest?.status().connected).toBe(true);
+    down = false;
+    await waitFor('the ten readings', async () => ((await stored()).length >= 10 ? true : undefined));
+    await waitFor('all acknowledged', async () => (ingest?.status().unacked === 0 ? true : undefined));
+
+    // HOM stops while the database is away: the broker never got a PUBACK, so it delivers them again.
+    down = true;
+    await send(10);
+    await waitFor('ten more unacknowledged', async () =>
+      (ingest?.status().unacked ?? 0) >= 10 ? true : undefined,
+    );
+    await ingest?.stop();
+    down = false;
+    ingest = start();
+    const rows = await waitFor('all twenty readings', async () => {
+      const found = await stored();
+      return found.length >= 20 ? found : undefined;
+    });
+    expect(rows.map((r) => r.value).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
   it('keeps QoS 1 messages published while HOM is down (persistent session), each stored once', async () => {
     await ingest?.stop();
     ingest = undefined;
