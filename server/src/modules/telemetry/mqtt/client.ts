@@ -183,8 +183,9 @@ export function startMqttClient(options: MqttClientOptions) {
     }
   });
   client.on('error', (error) => {
+    // Refused credentials or an unreachable broker repeat on every reconnect: say each new one once.
+    if (error.message !== lastError) log.warn({ err: error }, 'MQTT error');
     lastError = error.message;
-    log.warn({ err: error }, 'MQTT error');
   });
   client.connect();
 
