@@ -1,8 +1,13 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLine, buildMachine, buildSite, type MachineRecord } from '../../../../test/factories.ts';
+import { TEST_SECRET } from '../../../../test/constants.ts';
 import { createHarness, type Harness } from '../../../../test/harness.ts';
+import { startHomProcess, stopHomProcess } from '../../../../test/process.ts';
 import { SYSTEM_SCOPE } from '../../../platform/db/database.ts';
 import type { RunningMqttIngest } from '../mqtt/mqtt.ingest.ts';
 import {
@@ -308,5 +313,38 @@ describe('MQTT ingest', () => {
     const again = (await readingsOf(h, machine.id)).filter((r) => r.reading_type === sensor);
     expect(again).toHaveLength(300);
     expect(rows.map((r) => r.value).sort((a, b) => a - b)).toEqual(sent);
+  });
+  it('runs in an ingest process started like npm start when MQTT_URL is set, with its metrics', async () => {
+    const processRoot = `${root}-p`;
+    const processClientId = uniqueId('hom-process');
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hom-mqtt-process-'));
+    const hom = await startHomProcess({
+      HOM_DATA_DIR: dataDir,
+      DATABASE_URL: h.ownerUrl,
+      HOM_SECRET: TEST_SECRET,
+      HOM_ROLES: 'ingest',
+      MQTT_URL: SHARED_BROKER,
+      MQTT_CLIENT_ID: processClientId,
+      MQTT_TOPICS: `${processRoot}/{site}/{machine}/{sensor}`,
+    });
+    try {
+      await waitFor('hom_mqtt_connected 1 on /metrics', async () => {
+        const metrics = await (await fetch(`${hom.url}/metrics`)).text();
+        return /^hom_mqtt_connected\{[^}]*\} 1$/m.test(metrics) ? true : undefined;
+      });
+      await pub.publishAsync(`${processRoot}/${site.code}/${machine.code}/from_process`, '7.5', { qos: 1 });
+      await waitFor('the reading the process stored', async () =>
+        (await readingsOf(h, machine.id)).some((r) => r.reading_type === 'from_process' && r.value === 7.5)
+          ? true
+          : undefined,
+      );
+      const metrics = await (await fetch(`${hom.url}/metrics`)).text();
+      expect(metrics).toMatch(/^hom_mqtt_messages_stored_total\{[^}]*\} [1-9]/m);
+      expect(await stopHomProcess(hom)).toBe(0);
+    } finally {
+      await stopHomProcess(hom);
+      await forgetSession(SHARED_BROKER, processClientId);
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
