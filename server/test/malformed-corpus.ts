@@ -384,6 +384,7 @@ export function targets({ adminId, siteId, missingId }: CorpusIds): Target[] {
         status: ['"retired"', '"broken"', '42'],
         life_limit_shots: ['0', '-1', '1.5', '"100"', ...HUGE_NUMBERS],
         counter_max: ['0', '-1', '1.5', '"999999"', ...HUGE_NUMBERS],
+        ideal_cycle_seconds: ['0', '-1', '1.2345', '86400.5', '"12"', 'true', ...HUGE_NUMBERS],
         manufacturer: OPTIONAL_TEXT,
       },
       required: ['asset_number', 'name'],

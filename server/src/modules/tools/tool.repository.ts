@@ -21,6 +21,7 @@ interface ToolRow {
   storage_location: string | null;
   life_limit_shots: number | null;
   counter_max: number | null;
+  ideal_cycle_seconds: number | null;
   notes: string | null;
   total_shots: number;
   last_reading_at: Date | null;
@@ -53,6 +54,7 @@ function toOutput(row: ToolRow): ToolOutput {
     storage_location: row.storage_location,
     life_limit_shots: row.life_limit_shots,
     counter_max: row.counter_max,
+    ideal_cycle_seconds: row.ideal_cycle_seconds,
     notes: row.notes,
     total_shots: row.total_shots,
     life_used_percent: lifeUsedPercent(row.total_shots, row.life_limit_shots),
@@ -79,7 +81,8 @@ function toOutput(row: ToolRow): ToolOutput {
 
 const SELECT_TOOL = sql`
   select t.id, t.site_id, t.asset_number, t.name, t.kind, t.manufacturer, t.cavity_count, t.status,
-         t.storage_location, t.life_limit_shots, t.counter_max, t.notes, t.total_shots, t.last_reading_at,
+         t.storage_location, t.life_limit_shots, t.counter_max,
+         t.ideal_cycle_seconds::float8 as ideal_cycle_seconds, t.notes, t.total_shots, t.last_reading_at,
          t.retired_at, t.created_by, t.created_at, t.updated_at,
          m.id as mounting_id, m.machine_id, mc.code as machine_code, mc.name as machine_name, m.position,
          m.mounted_at
@@ -150,6 +153,7 @@ export async function insertTool(
     storage_location: string | null;
     life_limit_shots: number | null;
     counter_max: number | null;
+    ideal_cycle_seconds: number | null;
     notes: string | null;
     created_by: number | null;
   },
@@ -171,6 +175,7 @@ export async function updateTool(
     storage_location: string | null;
     life_limit_shots: number | null;
     counter_max: number | null;
+    ideal_cycle_seconds: number | null;
     notes: string | null;
     retired_at: Date | null;
   }>,

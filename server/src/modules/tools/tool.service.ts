@@ -82,6 +82,7 @@ export function createToolService(deps: { db: Pick<Database, 'transaction'> }) {
           storage_location: input.storage_location ?? null,
           life_limit_shots: input.life_limit_shots ?? null,
           counter_max: input.counter_max ?? null,
+          ideal_cycle_seconds: input.ideal_cycle_seconds ?? null,
           notes: input.notes ?? null,
           created_by: userIdOf(ctx),
         });
@@ -111,6 +112,7 @@ export function createToolService(deps: { db: Pick<Database, 'transaction'> }) {
           'storage_location',
           'life_limit_shots',
           'counter_max',
+          'ideal_cycle_seconds',
           'notes',
         ] as const) {
           if (input[key] !== undefined) Object.assign(values, { [key]: input[key] });

@@ -45,6 +45,14 @@ const position = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, '1–40 letters, digits, _ or -');
+/** The longest ideal cycle time a tool can have (a day), in seconds. */
+export const MAX_IDEAL_CYCLE_SECONDS = 86_400;
+/** Seconds per cycle, as numeric(10, 3) keeps them: positive, at most a day, at most 3 decimals. */
+const idealCycleSeconds = z
+  .number({ error: 'a number of seconds per cycle, e.g. 12.5' })
+  .positive('must be greater than 0')
+  .max(MAX_IDEAL_CYCLE_SECONDS, `at most ${MAX_IDEAL_CYCLE_SECONDS} seconds (a day)`)
+  .refine((value) => Math.abs(value * 1000 - Math.round(value * 1000)) < 1e-6, 'at most 3 decimals');
 const limit = z.coerce.number().int().min(1).max(500).default(100);
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -69,6 +77,8 @@ export const createToolInput = z
     storage_location: text(200),
     life_limit_shots: positiveShots.nullable().optional(),
     counter_max: positiveShots.nullable().optional(),
+    /** Seconds per cycle at full speed; OEE and the no-cycle rule use it while the tool is mounted. */
+    ideal_cycle_seconds: idealCycleSeconds.nullable().optional(),
     notes: text(4000),
   })
   .strict();
@@ -86,6 +96,8 @@ export const updateToolInput = z
     storage_location: text(200),
     life_limit_shots: positiveShots.nullable().optional(),
     counter_max: positiveShots.nullable().optional(),
+    /** Null clears it (the machine's ideal cycle time applies again). */
+    ideal_cycle_seconds: idealCycleSeconds.nullable().optional(),
     notes: text(4000),
   })
   .strict();
@@ -133,6 +145,8 @@ export const toolOutput = z.object({
   storage_location: z.string().nullable(),
   life_limit_shots: z.number().nullable(),
   counter_max: z.number().nullable(),
+  /** Seconds per cycle at full speed; null: the machine's ideal cycle time applies while mounted. */
+  ideal_cycle_seconds: z.number().nullable(),
   notes: z.string().nullable(),
   total_shots: z.number(),
   /** total_shots ÷ life_limit_shots × 100, to one decimal; null without a limit. */

@@ -62,6 +62,7 @@ export function registerToolsGraphql(builder: Builder, services: ToolServices) {
       storageLocation: t.exposeString('storage_location', { nullable: true }),
       lifeLimitShots: t.float({ nullable: true, resolve: (tool) => tool.life_limit_shots }),
       counterMax: t.float({ nullable: true, resolve: (tool) => tool.counter_max }),
+      idealCycleSeconds: t.float({ nullable: true, resolve: (tool) => tool.ideal_cycle_seconds }),
       notes: t.exposeString('notes', { nullable: true }),
       totalShots: t.float({ resolve: (tool) => tool.total_shots }),
       lifeUsedPercent: t.float({ nullable: true, resolve: (tool) => tool.life_used_percent }),
@@ -168,6 +169,7 @@ export function registerToolsGraphql(builder: Builder, services: ToolServices) {
       storageLocation: t.string(),
       lifeLimitShots: t.float(),
       counterMax: t.float(),
+      idealCycleSeconds: t.float(),
       notes: t.string(),
     }),
   });

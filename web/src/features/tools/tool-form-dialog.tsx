@@ -38,6 +38,7 @@ export function ToolFormDialog({
     storage_location: tool?.storage_location ?? '',
     life_limit_shots: tool?.life_limit_shots == null ? '' : String(tool.life_limit_shots),
     counter_max: tool?.counter_max == null ? '' : String(tool.counter_max),
+    ideal_cycle_seconds: tool?.ideal_cycle_seconds == null ? '' : String(tool.ideal_cycle_seconds),
     notes: tool?.notes ?? '',
   });
   const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
@@ -53,6 +54,7 @@ export function ToolFormDialog({
         storage_location: form.storage_location.trim() || null,
         life_limit_shots: numberOrNull(form.life_limit_shots),
         counter_max: numberOrNull(form.counter_max),
+        ideal_cycle_seconds: numberOrNull(form.ideal_cycle_seconds),
         notes: form.notes.trim() || null,
       };
       return tool
@@ -127,6 +129,16 @@ export function ToolFormDialog({
           value={form.counter_max}
           onChange={set('counter_max')}
           error={problems.counter_max}
+        />
+        <Input
+          label={t('tools.idealCycle')}
+          hint={t('tools.idealCycleHint')}
+          type="number"
+          min={0.001}
+          step={0.001}
+          value={form.ideal_cycle_seconds}
+          onChange={set('ideal_cycle_seconds')}
+          error={problems.ideal_cycle_seconds}
         />
       </div>
       <TextArea label={t('tools.notes')} value={form.notes} onChange={set('notes')} error={problems.notes} />

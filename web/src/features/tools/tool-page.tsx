@@ -96,6 +96,14 @@ export function ToolPage() {
               value={data.life_limit_shots ? formatNumber(data.life_limit_shots) : '—'}
             />
             <Fact
+              label={t('tools.idealCycle')}
+              value={
+                data.ideal_cycle_seconds === null
+                  ? t('tools.idealCycleNone')
+                  : t('tools.idealCycleValue', { seconds: formatNumber(data.ideal_cycle_seconds) })
+              }
+            />
+            <Fact
               label={t('tools.lastReading')}
               value={data.last_reading_at ? formatMoment(data.last_reading_at) : '—'}
             />

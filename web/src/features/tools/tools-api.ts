@@ -20,6 +20,8 @@ export interface Tool {
   storage_location: string | null;
   life_limit_shots: number | null;
   counter_max: number | null;
+  /** Seconds per cycle at full speed (OEE, no-cycle stops); null: the machine's applies. */
+  ideal_cycle_seconds: number | null;
   notes: string | null;
   total_shots: number;
   life_used_percent: number | null;
@@ -49,6 +51,7 @@ export interface ToolInput {
   storage_location?: string | null;
   life_limit_shots?: number | null;
   counter_max?: number | null;
+  ideal_cycle_seconds?: number | null;
   notes?: string | null;
 }
 

@@ -132,6 +132,46 @@ describe('tool registry', () => {
     expect((list.json() as { items: Tool[] }).items).toHaveLength(0);
   });
 
+  it('sets, changes and clears the ideal cycle time, refusing values numeric(10, 3) cannot keep', async () => {
+    const tool = await newTool({ ideal_cycle_seconds: 12.5 });
+    expect(tool).toMatchObject({ ideal_cycle_seconds: 12.5 });
+    const patch = (payload: Record<string, unknown>) =>
+      h.request({ method: 'PATCH', url: `/tools/${tool.id}`, token: technician.token, payload });
+    expect((await patch({ ideal_cycle_seconds: 0.125 })).json()).toMatchObject({
+      ideal_cycle_seconds: 0.125,
+    });
+    // Leaving the field out keeps it; null clears it (the machine's ideal cycle time applies again).
+    expect((await patch({ name: 'Renamed' })).json()).toMatchObject({ ideal_cycle_seconds: 0.125 });
+    for (const value of [0, -1, 86_400.5, 1.2345, '12', true]) {
+      const bad = await patch({ ideal_cycle_seconds: value });
+      expect(bad.statusCode, String(value)).toBe(422);
+      expect(JSON.stringify(bad.json()), String(value)).toContain('ideal_cycle_seconds');
+    }
+    const refused = await h.request({
+      method: 'POST',
+      url: '/tools',
+      token: h.adminToken,
+      payload: { site_id: site.id, asset_number: 'ICT-BAD', name: 'x', ideal_cycle_seconds: 0 },
+    });
+    expect(refused.statusCode).toBe(422);
+    expect((await patch({ ideal_cycle_seconds: 86_400 })).json()).toMatchObject({
+      ideal_cycle_seconds: 86_400,
+    });
+    expect((await patch({ ideal_cycle_seconds: null })).json()).toMatchObject({ ideal_cycle_seconds: null });
+    const read = await h.request({ method: 'GET', url: `/tools/${tool.id}`, token: operator.token });
+    expect(read.json()).toMatchObject({ ideal_cycle_seconds: null });
+
+    const graphql = await h.request({
+      method: 'POST',
+      url: '/graphql',
+      token: technician.token,
+      payload: {
+        query: `mutation { updateTool(id: ${tool.id}, input: {idealCycleSeconds: 7.25}) { idealCycleSeconds } }`,
+      },
+    });
+    expect(graphql.json()).toEqual({ data: { updateTool: { idealCycleSeconds: 7.25 } } });
+  });
+
   it('keeps each site to itself and lets only tool managers edit', async () => {
     const tool = await newTool();
     const hidden = await h.request({ method: 'GET', url: `/tools/${tool.id}`, token: outsider.token });
