@@ -107,6 +107,8 @@ export async function buildApp(deps: AppDeps): Promise<HomServer> {
     log: deps.log,
     ...(deps.opcuaPkiDir ? { opcuaPkiDir: deps.opcuaPkiDir } : {}),
   });
+  // Reading alert checks still running (after batches already committed) finish before the pool closes.
+  app.addHook('onClose', () => modules.telemetry.readings.idle());
   const serveApi = roles.includes('api');
 
   // One WebSocket server for GET /ws/live and GraphQL subscriptions: Mercurius registers
