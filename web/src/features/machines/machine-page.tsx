@@ -6,6 +6,7 @@ import { ErrorState } from '../../components/ui/empty-state.tsx';
 import { PageSpinner } from '../../components/ui/spinner.tsx';
 import { formatMoment } from '../../lib/format.ts';
 import { KpiTiles } from '../kpi/kpi-tiles.tsx';
+import { DowntimeSettingsCard } from '../machine-settings/downtime-settings-card.tsx';
 import { fetchLine, fetchMachine, plantKeys, type PlantMachine } from '../plant/plant-api.ts';
 import { StatusBadge } from '../plant/status-dot.tsx';
 import { MachineActions } from './machine-actions.tsx';
@@ -96,6 +97,8 @@ export function MachinePage() {
       </div>
 
       <MachineSignalsSection machineId={data.id} />
+
+      <DowntimeSettingsCard machineId={data.id} />
 
       <section aria-labelledby="machine-history" className={cardClass}>
         <h2 id="machine-history" className="mb-3 font-semibold">
