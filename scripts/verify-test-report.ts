@@ -15,6 +15,7 @@ interface Report {
 
 /** Suites that need PostgreSQL, child processes or Chromium: each must have run and passed. */
 const REQUIRED_SUITES = [
+  'e2e/opcua-connection.test.ts',
   'server/src/modules/telemetry/opcua/tests/opcua-config.test.ts',
   'server/src/modules/telemetry/opcua/tests/opcua-ingest.test.ts',
   'server/src/modules/telemetry/opcua/tests/opcua-faults.test.ts',

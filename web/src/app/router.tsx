@@ -14,6 +14,7 @@ import { OeePage } from '../features/oee/oee-page.tsx';
 import { UnexplainedStopsPage } from '../features/unexplained-stops/unexplained-stops-page.tsx';
 import { ReadingAlertsPage } from '../features/reading-alerts/reading-alerts-page.tsx';
 import { MachinePage } from '../features/machines/machine-page.tsx';
+import { OpcuaConnectionPage } from '../features/connectivity/opcua-connection-page.tsx';
 import { PlantPage } from '../features/plant/plant-page.tsx';
 import { IssueTypesPage } from '../features/production/issue-types-page.tsx';
 import { IssuesPage } from '../features/production/issues-page.tsx';
@@ -124,6 +125,11 @@ const shellPages = [
     getParentRoute: () => shellRoute,
     path: 'machines/$machineId',
     component: guarded('plant:read', MachinePage),
+  }),
+  createRoute({
+    getParentRoute: () => shellRoute,
+    path: 'machines/$machineId/connection',
+    component: guarded('telemetry:manage', OpcuaConnectionPage),
   }),
   createRoute({
     getParentRoute: () => shellRoute,

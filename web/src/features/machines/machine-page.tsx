@@ -13,6 +13,7 @@ import { MachineActions } from './machine-actions.tsx';
 import { MachineHistory } from './machine-history.tsx';
 import { MachineQrLabel } from './machine-qr-label.tsx';
 import { MachineSignalsSection } from './machine-signals-section.tsx';
+import { OpcuaMachineSection } from '../connectivity/opcua-machine-section.tsx';
 
 const cardClass = 'rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900';
 
@@ -99,6 +100,8 @@ export function MachinePage() {
       <MachineSignalsSection machineId={data.id} />
 
       <DowntimeSettingsCard machineId={data.id} />
+
+      <OpcuaMachineSection machineId={data.id} />
 
       <section aria-labelledby="machine-history" className={cardClass}>
         <h2 id="machine-history" className="mb-3 font-semibold">

@@ -29,7 +29,7 @@ export interface OpcuaIngestOptions {
   reconnectMaxMs?: number;
   /** One OPC-UA request may take this long (ms, default 10000). */
   requestTimeoutMs?: number;
-  /** Parallel database writers (default 2) and how often they write (ms, default 50). */
+  /** Parallel database writers (default 4) and how often they write (ms, default 50). */
   lanes?: number;
   flushIntervalMs?: number;
   /** Metrics: every committed count and state with its receipt and commit time. */
@@ -39,6 +39,8 @@ export interface OpcuaIngestOptions {
 export interface OpcuaIngest {
   /** One entry per endpoint HOM is subscribed to. */
   status(): LinkStatus[];
+  /** The database writers: values waiting, written, dropped, and merged while the database fell behind. */
+  writer(): { queued: number; committed: number; dropped: number; merged: number };
   /** Reloads the connections now (also done on change notifications and every poll interval). */
   reload(): Promise<void>;
   stop(): Promise<void>;
@@ -68,7 +70,7 @@ export function startOpcuaIngest(options: OpcuaIngestOptions): OpcuaIngest {
     db: options.db,
     signals: options.signals,
     log,
-    lanes: options.lanes ?? 2,
+    lanes: options.lanes ?? 4,
     flushIntervalMs: options.flushIntervalMs ?? 50,
     maxBatch: 500,
     maxQueued: 200_000,
@@ -197,6 +199,7 @@ export function startOpcuaIngest(options: OpcuaIngestOptions): OpcuaIngest {
 
   return {
     status: () => [...links.values()].map((entry) => entry.link.status()),
+    writer: () => ({ queued: lanes.queued(), ...lanes.stats() }),
     reload,
     async stop() {
       stopped = true;

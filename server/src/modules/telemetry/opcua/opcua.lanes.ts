@@ -61,11 +61,20 @@ export interface LaneOptions {
  * Batches what the OPC-UA links report into transactions through the signal recorder. A batch that
  * fails for a lost database is kept and retried; one that fails for a bad entry is replayed entry by
  * entry so the one bad entry is dropped (logged), not the batch.
+ *
+ * When the database falls behind (more than one batch waiting in a lane), a counter value that has a
+ * newer, not lower value of the same machine and kind behind it is replaced by that newer one: the
+ * increases add up to the same total (a counter is cumulative), only the time resolution drops, and
+ * the lag stays bounded. A lower value (a reset) is never merged; states are never merged.
  */
 export function createIngestLanes(options: LaneOptions) {
   const queues = Array.from({ length: options.lanes }, () => [] as IngestEntry[]);
+  /** The newest waiting count per machine and kind, while it is still in its queue (not in a batch). */
+  const waiting = new Map<string, Extract<IngestEntry, { type: 'count' }>>();
   let stopped = false;
+  let abandoned = false;
   let dropped = 0;
+  let merged = 0;
   let committed = 0;
   const wakes: ((() => void) | undefined)[] = queues.map(() => undefined);
 
@@ -73,7 +82,7 @@ export function createIngestLanes(options: LaneOptions) {
 
   async function run(queue: IngestEntry[], lane: number): Promise<void> {
     let failures = 0;
-    while (!stopped || queue.length > 0) {
+    while ((!stopped || queue.length > 0) && !abandoned) {
       if (queue.length === 0) {
         await Promise.race([
           sleep(options.flushIntervalMs),
@@ -82,6 +91,8 @@ export function createIngestLanes(options: LaneOptions) {
         continue;
       }
       const batch = queue.slice(0, options.maxBatch);
+      for (const entry of batch)
+        if (entry.type === 'count' && waiting.get(countKey(entry)) === entry) waiting.delete(countKey(entry));
       try {
         await writeBatch(batch);
         queue.splice(0, batch.length);
@@ -191,10 +202,28 @@ export function createIngestLanes(options: LaneOptions) {
       const lane = entry.machine.machine_id % queues.length;
       const queue = queues[lane];
       if (!queue) return;
+      if (entry.type === 'count') {
+        const key = countKey(entry);
+        const newest = waiting.get(key);
+        if (
+          newest &&
+          queue.length > options.maxBatch &&
+          entry.counter_value >= newest.counter_value &&
+          entry.at >= newest.at
+        ) {
+          newest.counter_value = entry.counter_value;
+          newest.at = entry.at;
+          newest.received_at = entry.received_at;
+          merged += 1;
+          return;
+        }
+        waiting.set(key, entry);
+      }
       queue.push(entry);
       if (queue.length > options.maxQueued) {
         const index = queue.findIndex((item) => item.type === 'count' || item.type === 'state');
-        queue.splice(index === -1 ? 0 : index, 1);
+        const [gone] = queue.splice(index === -1 ? 0 : index, 1);
+        if (gone?.type === 'count' && waiting.get(countKey(gone)) === gone) waiting.delete(countKey(gone));
         dropped += 1;
         if (dropped % 1000 === 1)
           options.log.error({ dropped }, 'OPC-UA ingest queue full: dropping the oldest values');
@@ -202,16 +231,29 @@ export function createIngestLanes(options: LaneOptions) {
       if (queue.length >= options.maxBatch) wakes[lane]?.();
     },
     queued: () => queues.reduce((sum, queue) => sum + queue.length, 0),
-    stats: () => ({ committed, dropped }),
-    /** Writes what is queued (a few tries if the database is away), then stops. */
-    async stop(): Promise<void> {
+    stats: () => ({ committed, dropped, merged }),
+    /**
+     * Writes what is queued for up to `drainMs` (a few tries if the database is away), then stops; what
+     * is left is dropped (counters lose nothing: their next value carries the increase).
+     */
+    async stop(drainMs = 5000): Promise<void> {
       stopped = true;
       for (const wake of wakes) wake?.();
+      const timer = setTimeout(() => {
+        abandoned = true;
+      }, drainMs);
       await Promise.all(loops);
+      clearTimeout(timer);
+      const left = queues.reduce((sum, queue) => sum + queue.length, 0);
+      if (left > 0) options.log.warn({ left }, 'OPC-UA ingest stopped with values not written');
     },
   };
 }
 export type IngestLanes = ReturnType<typeof createIngestLanes>;
+
+function countKey(entry: { machine: MachineRef; kind: CountKind }): string {
+  return `${entry.machine.machine_id}:${entry.kind}`;
+}
 
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
