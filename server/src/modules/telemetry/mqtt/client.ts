@@ -81,7 +81,13 @@ export function startMqttClient(options: MqttClientOptions) {
     log: () => undefined,
   });
   // The library's own sender: the PUBACK it would have sent, now after the commit.
-  const sendPacket = (client as unknown as { _sendPacket: SendPacket })._sendPacket.bind(client);
+  const librarySend = (client as unknown as { _sendPacket?: SendPacket })._sendPacket;
+  if (typeof librarySend !== 'function') {
+    throw new Error(
+      'this mqtt.js has no _sendPacket: MQTT ingest needs it to acknowledge after the commit (docs/mqtt.md)',
+    );
+  }
+  const sendPacket: SendPacket = librarySend.bind(client);
 
   const batcher = createBatcher({
     ...options.batch,
