@@ -9,7 +9,8 @@ import { startServer } from './server.ts';
 
 /**
  * Tools in the browser: a technician finds a mould near its life limit in the list, opens it, records
- * a counter reading (the form says which kind), adds a photo of the cavity, and mounts it on a machine.
+ * a counter reading (the form says which kind), adds a photo of the cavity, mounts it on a machine, and
+ * sets its ideal cycle time, which the machine page then shows as the one in effect.
  * Real server, real Chromium.
  */
 
@@ -130,6 +131,17 @@ describe('tools in the browser', () => {
       await mount.getByRole('button', { name: 'Mount on a machine' }).click();
       await page.getByTestId('mounting-row').filter({ hasText: 'mounted now' }).waitFor();
       expect((await callApi<ToolRecord>('GET', `/tools/${tool.id}`)).mounted?.machine_id).toBe(machine.id);
+
+      // Its ideal cycle time: shown on the tool page, and in effect on the machine it is mounted on.
+      await page.getByRole('button', { name: 'Edit tool' }).click();
+      const edit = page.getByRole('dialog', { name: 'Edit tool' });
+      await edit.getByLabel('Ideal cycle time (s)').fill('12.5');
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('12.5 s per cycle').waitFor();
+      await page.getByRole('link', { name: /· main$/ }).click();
+      const settings = page.getByRole('region', { name: 'Automatic downtime & OEE' });
+      await settings.getByText('Ideal cycle time in effect now: 12.5 s').waitFor();
+      await settings.getByRole('link', { name: `${asset} · Cap mould 4-cavity` }).waitFor();
       expect(errors).toEqual([]);
     } finally {
       await context.close();
