@@ -28,6 +28,7 @@ const REQUIRED_SUITES = [
   'server/src/modules/telemetry/tests/mqtt-broker-restart.test.ts',
   'server/src/modules/telemetry/tests/board.test.ts',
   'e2e/machine-board.test.ts',
+  'e2e/reading-thresholds.test.ts',
   'server/src/modules/telemetry/tests/auto-downtime.test.ts',
   'e2e/unexplained-stops.test.ts',
   'server/src/modules/failures/tests/failure-report.test.ts',

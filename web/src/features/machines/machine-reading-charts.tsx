@@ -88,7 +88,13 @@ function ReadingChart({
             itemStyle: { color: '#0284c7' },
             data: points.map((p) => [p.t, p.avg]),
             markLine: limits.length
-              ? { symbol: 'none', lineStyle: { color: '#dc2626', type: 'dashed' }, data: limits }
+              ? {
+                  symbol: 'none',
+                  lineStyle: { color: '#dc2626', type: 'dashed' },
+                  // Inside the grid: at the end, the value would be cut off by the chart's edge.
+                  label: { position: 'insideEndTop', color: '#dc2626' },
+                  data: limits,
+                }
               : undefined,
           },
         ],
