@@ -41,7 +41,13 @@ export const downtimeSettingsInput = z
     /** No cycle for factor × the ideal cycle time is a stop. */
     no_cycle_factor: z.number().min(1).max(1000),
     /** Null: only a mounted tool's ideal cycle time applies. */
-    ideal_cycle_seconds: z.number().positive().max(86_400).nullable(),
+    ideal_cycle_seconds: z
+      .number()
+      .positive()
+      .max(86_400)
+      // numeric(10, 3) would round a fourth decimal away silently.
+      .refine((value) => Math.abs(value * 1000 - Math.round(value * 1000)) < 1e-6, 'at most 3 decimals')
+      .nullable(),
   })
   .strict();
 export type DowntimeSettingsInput = z.output<typeof downtimeSettingsInput>;

@@ -317,6 +317,14 @@ describe('automatic downtime from missing cycles', () => {
       payload: { ...payload, stop_threshold_seconds: 1 },
     });
     expect(bad.statusCode).toBe(422);
+    const tooPrecise = await h.request({
+      method: 'PUT',
+      url: `/machines/${machine.id}/downtime-settings`,
+      token: h.adminToken,
+      payload: { ...payload, ideal_cycle_seconds: 1.2345 },
+    });
+    expect(tooPrecise.statusCode).toBe(422);
+    expect(tooPrecise.body).toContain('ideal_cycle_seconds');
     const missing = await h.request({
       method: 'PUT',
       url: '/machines/999999999/downtime-settings',
