@@ -112,6 +112,8 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
         await opcua?.stop();
         // Before the pipeline and the pool: batches being written commit and are acknowledged.
         await mqtt?.stop();
+        // Reading alert checks started by the adapters' last batches finish before the pool closes.
+        await server?.modules.telemetry.readings.idle();
         await pipeline.close();
         await alerts.idle();
         await db.close();
