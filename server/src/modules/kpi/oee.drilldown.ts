@@ -7,7 +7,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { machineFigures, viewOf, type OeeFigures, type QualitySource } from './oee.calculations.ts';
 import { intersect, seconds, spanOf, subtract, union, type Span } from './oee.intervals.ts';
 import type { LoadedMachine, LoadedOee } from './oee.load.ts';
-import { countCells } from './oee.repository.ts';
+import { countCells } from './oee.cells.repository.ts';
 import { staleSpan } from './oee.report.ts';
 
 export interface DrilldownStop {

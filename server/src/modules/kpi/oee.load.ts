@@ -14,13 +14,12 @@ import {
 } from './oee.calculations.ts';
 import { intersect, spanOf, type Span } from './oee.intervals.ts';
 import { idealSegments } from './oee.output.ts';
+import { countCells, verdictCells } from './oee.cells.repository.ts';
 import {
-  countCells,
   downtimesOf,
   mountingsOf,
   signalPresence,
   stalePeriodsOf,
-  verdictCells,
   type OeeDowntimeRow,
   type OeeMachineRow,
   type OeeStaleRow,

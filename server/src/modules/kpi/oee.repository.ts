@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../platform/db/database.ts';
-import type { CountCell, VerdictCell } from './oee.calculations.ts';
 import type { KpiScope } from './kpi.dto.ts';
 import type { SiteCalendar } from './oee.shifts.ts';
 
@@ -142,97 +141,24 @@ export interface SignalPresence {
 }
 
 export async function signalPresence(tx: Tx, w: Window): Promise<SignalPresence[]> {
-  const ever = (kind: string) =>
-    sql`exists (select 1 from machine_counts c where c.machine_id = m.id and c.kind = ${kind}
-      and c.at < ${w.until}::timestamptz)`;
+  // Scalar subqueries ordered like the index, with LIMIT 1: one index probe per machine and kind (an
+  // EXISTS is planned as a hashed scan of every counter value, and without the order row-level
+  // security's filter makes the planner read every matching entry first).
+  const found = (condition: RawBuilder<unknown>) =>
+    sql`(select true from machine_counts c where c.machine_id = m.id and ${condition}
+      order by c.at desc limit 1) is not null`;
+  const until = sql`${w.until}::timestamptz`;
+  const inPeriod = sql`c.at >= ${w.from}::timestamptz and c.at < ${until}`;
   const { rows } = await sql<SignalPresence>`
-    select m.id::int as machine_id, ${ever('cycle')} as cycle_counter, ${ever('good')} as good_counter,
-      ${ever('reject')} as reject_counter,
-      exists (select 1 from machine_counts c where c.machine_id = m.id and c.kind in ('good', 'reject')
-        and c.at >= ${w.from}::timestamptz and c.at < ${w.until}::timestamptz) as quality_counts,
-      exists (select 1 from test_results t where t.machine_id = m.id and t.verdict in ('PASS', 'FAIL')
-        and t.measured_at >= ${w.from}::timestamptz and t.measured_at < ${w.until}::timestamptz) as verdicts
+    select m.id::int as machine_id,
+      ${found(sql`c.kind = 'cycle' and c.at < ${until}`)} as cycle_counter,
+      ${found(sql`c.kind = 'good' and c.at < ${until}`)} as good_counter,
+      ${found(sql`c.kind = 'reject' and c.at < ${until}`)} as reject_counter,
+      (${found(sql`c.kind = 'good' and ${inPeriod}`)} or ${found(sql`c.kind = 'reject' and ${inPeriod}`)})
+        as quality_counts,
+      (select true from test_results t where t.machine_id = m.id and t.verdict in ('PASS', 'FAIL')
+        and t.measured_at >= ${w.from}::timestamptz and t.measured_at < ${until}
+        order by t.measured_at desc limit 1) is not null as verdicts
     from unnest(${w.machineIds}::bigint[]) as m (id)`.execute(tx);
-  return rows;
-}
-
-/** The machines' stale periods (all of them: an increase may cover time long before the period). */
-function staleRanges(w: Window) {
-  return sql`stale as (
-    select machine_id, range_agg(tstzrange(started_at, coalesce(ended_at, ${w.now}::timestamptz))) as ranges
-    from machine_stale_periods
-    where machine_id = any(${w.machineIds}::bigint[]) and started_at < ${w.until}::timestamptz
-      and coalesce(ended_at, ${w.now}::timestamptz) > started_at
-    group by machine_id
-  )`;
-}
-
-export interface CellQuery extends Window {
-  /** Starts of every bucket but the first (width_bucket thresholds). */
-  bucketStarts: readonly Date[];
-  /** Per machine, the starts of every ideal segment but the first. */
-  idealStarts: readonly { machine_id: number; at: Date }[];
-  /** Drill-down: also split by local hour in this time zone. */
-  hourlyIn?: string;
-}
-
-interface CellRow extends Omit<CountCell, 'delta'> {
-  delta: number;
-}
-
-/**
- * Counter increases in the period summed per machine, kind, bucket, ideal segment and whether they
- * cover stale time (the SQL twin of `aggregateCounts` and `coversStale`). An increase was made between
- * the previous value and its own; the previous value of the first one in the period is looked up before
- * `from`.
- */
-export async function countCells(tx: Tx, q: CellQuery): Promise<CountCell[]> {
-  const hour = q.hourlyIn ? sql`date_trunc('hour', c.at, ${q.hourlyIn})` : sql`null::timestamptz`;
-  const { rows } = await sql<CellRow & { hour: Date | null }>`
-    with counts as (
-      select mc.machine_id, mc.kind, mc.at, mc.delta,
-        coalesce(lag(mc.at) over (partition by mc.machine_id, mc.kind order by mc.at),
-          (select max(p.at) from machine_counts p
-           where p.machine_id = mc.machine_id and p.kind = mc.kind and p.at < ${q.from}::timestamptz)) as previous_at
-      from machine_counts mc
-      where mc.machine_id = any(${q.machineIds}::bigint[])
-        and mc.at >= ${q.from}::timestamptz and mc.at < ${q.until}::timestamptz
-    ),
-    ${staleRanges(q)},
-    ideal as (
-      select machine_id, array_agg(at order by at) as starts
-      from unnest(${q.idealStarts.map((s) => s.machine_id)}::bigint[], ${q.idealStarts.map((s) => s.at)}::timestamptz[])
-        as b (machine_id, at)
-      group by machine_id
-    )
-    select c.machine_id::int as machine_id, c.kind,
-      width_bucket(c.at, ${q.bucketStarts}::timestamptz[]) as bucket,
-      coalesce(width_bucket(c.at, i.starts), 0) as ideal,
-      coalesce(case when c.previous_at is null then s.ranges @> c.at
-        else tstzrange(c.previous_at, c.at, '()') && s.ranges end, false) as excluded,
-      ${hour} as hour,
-      sum(c.delta)::float8 as delta
-    from counts c
-    left join stale s on s.machine_id = c.machine_id
-    left join ideal i on i.machine_id = c.machine_id
-    group by 1, 2, 3, 4, 5, 6`.execute(tx);
-  return rows.map(({ hour: at, ...cell }) => (at ? { ...cell, hour: at } : cell));
-}
-
-/** PASS, FAIL and NO_LIMIT test verdicts per machine, bucket and whether they fall in stale time. */
-export async function verdictCells(tx: Tx, q: Omit<CellQuery, 'idealStarts'>): Promise<VerdictCell[]> {
-  const { rows } = await sql<VerdictCell>`
-    with ${staleRanges(q)}
-    select t.machine_id::int as machine_id,
-      width_bucket(t.measured_at, ${q.bucketStarts}::timestamptz[]) as bucket,
-      coalesce(s.ranges @> t.measured_at, false) as excluded,
-      (count(*) filter (where t.verdict = 'PASS'))::int as pass,
-      (count(*) filter (where t.verdict = 'FAIL'))::int as fail,
-      (count(*) filter (where t.verdict = 'NO_LIMIT'))::int as no_limit
-    from test_results t
-    left join stale s on s.machine_id = t.machine_id
-    where t.machine_id = any(${q.machineIds}::bigint[])
-      and t.measured_at >= ${q.from}::timestamptz and t.measured_at < ${q.until}::timestamptz
-    group by 1, 2, 3`.execute(tx);
   return rows;
 }
