@@ -48,13 +48,13 @@ import {
 } from './modules/tools/index.ts';
 import { createOpcuaModule, createTelemetryModule } from './modules/telemetry/index.ts';
 import {
+  createBoardShiftOee,
   createKpiService,
   createOeeService,
   kpiRoutes,
   oeeRoutes,
   registerKpiGraphql,
   registerOeeGraphql,
-  shiftOeeForBoard,
 } from './modules/kpi/index.ts';
 import { createReportsModule, createWeeklyReportService } from './modules/reports/index.ts';
 import { createQualityModule, type QualityPipeline } from './modules/quality/index.ts';
@@ -179,7 +179,12 @@ export function createModules(deps: {
     db: deps.db,
     recordMachineCycles: tools.recordMachineCycles,
     log: deps.log,
-    board: { authenticate: identity.authenticate, mountedTools: mountedToolsNow, shiftOee: shiftOeeForBoard },
+    board: {
+      authenticate: identity.authenticate,
+      mountedTools: mountedToolsNow,
+      // OEE this shift per card, computed at most every 20 s per machine (docs/kpis.md).
+      shiftOee: createBoardShiftOee(),
+    },
   });
   // OPC-UA connections per machine: settings, browse, test; the ingest role subscribes (docs/opcua.md).
   const opcua = createOpcuaModule({

@@ -7,9 +7,12 @@ export type { KpiFigures, ParetoEntry } from './kpi.calculations.ts';
 export { createOeeService, type OeeService, type OeeReport } from './oee.service.ts';
 export { oeeRoutes } from './oee.routes.ts';
 export {
+  createBoardShiftOee,
+  createShiftOeeCache,
   currentShiftOee,
   shiftOeeForBoard,
   type BoardOeeFigures,
   type CurrentShiftOee,
+  type ShiftOeeCache,
 } from './oee.current.ts';
 export type { OeeFigures } from './oee.calculations.ts';

@@ -13,7 +13,7 @@ import type { CountCell } from '../oee.calculations.ts';
 import { countCells } from '../oee.cells.repository.ts';
 import type { Span } from '../oee.intervals.ts';
 import { aggregateCounts, type CountRow } from '../oee.output.ts';
-import { currentShiftOee, shiftOeeForBoard } from '../index.ts';
+import { createShiftOeeCache, currentShiftOee, shiftOeeForBoard } from '../index.ts';
 import { local, OEE_EXAMPLE, OEE_EXPECTED, oeeOf } from './oee.fixtures.ts';
 import { countRows } from './oee.pure.ts';
 import { seedOeeExample } from './oee.seed.ts';
@@ -455,4 +455,23 @@ describe('counter increases left out for stale time: SQL and the pure rule agree
       await owner.end();
     }
   }, 120_000);
+});
+
+describe('the board’s shift OEE cache', () => {
+  it('serves a site’s figures again within its lifetime, only to callers who see the machines', async () => {
+    const cache = createShiftOeeCache({ ttlMs: 60_000 });
+    const at = local('2025-03-03T15:00');
+    const viewerScope = { userId: viewer.id, siteIds: [site.id], allSites: false };
+    const first = await h.db.transaction(viewerScope, (tx) =>
+      currentShiftOee(tx, { machine_ids: [m1.id], now: at }, cache),
+    );
+    expect(cache.get(m1.id, local('2025-03-03T14:00'), new Date(at.getTime() + 1000))).toEqual(first[0]);
+    // Another shift, or later than its lifetime: not served.
+    expect(cache.get(m1.id, local('2025-03-03T06:00'), at)).toBeUndefined();
+    expect(cache.get(m1.id, local('2025-03-03T14:00'), new Date(at.getTime() + 60_000))).toBeUndefined();
+    const hidden = await h.db.transaction({ userId: outsider.id, siteIds: [], allSites: false }, (tx) =>
+      currentShiftOee(tx, { machine_ids: [m1.id], now: at }, cache),
+    );
+    expect(hidden).toEqual([]);
+  });
 });
