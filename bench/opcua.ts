@@ -33,7 +33,6 @@ import {
   sleep,
   startDatabase,
   statementMeter,
-  statementsText,
   table,
   writeResults,
 } from './ingest-common.ts';
@@ -219,6 +218,13 @@ void runBench('bench:opcua', async (cleanup) => {
   await sleep(warmup * 1000);
   const homCpu = cpuMeter(pids);
   const writerBefore = ingest.writer();
+  if (flags.statements) {
+    const owner = new pg.Client({ connectionString: database.ownerUrl });
+    await owner.connect();
+    await owner.query('alter system set pg_stat_statements.track_planning = on');
+    await owner.query('select pg_reload_conf()');
+    await owner.end();
+  }
   const statementsDone = flags.statements ? await statementMeter(database.ownerUrl) : undefined;
   const from = new Date();
   measuring = true;
@@ -284,8 +290,25 @@ void runBench('bench:opcua', async (cleanup) => {
     `  HOM writer in the window: ${fmt(writer.committed)} entries committed, ${fmt(writer.merged)} counter values merged while the database was behind, ${fmt(writer.dropped)} dropped, ${fmt(writer.queuedAtEnd)} waiting at the end`,
   );
   if (statements) {
-    const byTime = { ...statements, top: [...statements.top].sort((a, b) => b.ms - a.ms) };
-    console.log(statementsText(byTime, Math.max(1, writer.committed), 12));
+    const totals = await owner.query<{ exec: number; plan: number }>(
+      `select sum(total_exec_time)::float8 as exec, sum(total_plan_time)::float8 as plan from pg_stat_statements`,
+    );
+    console.log(
+      `  PostgreSQL per committed entry: ${fmt((totals.rows[0]?.exec ?? 0) / Math.max(1, writer.committed), 2)} ms executing, ${fmt((totals.rows[0]?.plan ?? 0) / Math.max(1, writer.committed), 2)} ms planning`,
+    );
+    const planning = await owner.query<{ calls: string; plan: number; exec: number; query: string }>(
+      `select calls, total_plan_time::float8 as plan, total_exec_time::float8 as exec,
+              left(regexp_replace(query, '\\s+', ' ', 'g'), 90) as query
+         from pg_stat_statements order by total_plan_time + total_exec_time desc limit 10`,
+    );
+    const per = (ms: number) => fmt(ms / Math.max(1, writer.committed), 3);
+    console.log('  PostgreSQL time per committed entry, the costliest statements:');
+    console.log(
+      table(
+        ['plan ms', 'exec ms', 'calls', 'statement'],
+        planning.rows.map((row) => [per(row.plan), per(row.exec), per(Number(row.calls)), row.query]),
+      ),
+    );
   }
   const noLag = homPhase.lagP99Ms <= barePhase.lagP99Ms + 1000 && missed === 0;
   console.log(`  goal (p99 within 1 s of the bare client's, nothing missed): ${noLag ? 'met' : 'NOT MET'}`);
