@@ -4,7 +4,19 @@
  * {subscribe: {url, nodeIds}} → {subscribed}; {measure: true} starts the window; {report: true} →
  * {report: {notifications, lagsMs (sorted sample), missed, repeated}}; {stop} ends.
  */
-import { AttributeIds, OPCUAClient, TimestampsToReturn, type ClientSession } from 'node-opcua';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  AttributeIds,
+  OPCUACertificateManager,
+  OPCUAClient,
+  TimestampsToReturn,
+  type ClientSession,
+} from 'node-opcua';
+
+/** Its own certificate store in a temporary folder (not the user's node-opcua default). */
+const pkiDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hom-bench-opcua-bare-pki-'));
 
 let session: ClientSession | undefined;
 let client: OPCUAClient | undefined;
@@ -16,7 +28,15 @@ let lags: number[] = [];
 const last = new Map<number, number>();
 
 async function subscribe(url: string, nodeIds: string[]): Promise<void> {
-  client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 1 } });
+  client = OPCUAClient.create({
+    endpointMustExist: false,
+    connectionStrategy: { maxRetry: 1 },
+    clientCertificateManager: new OPCUACertificateManager({
+      rootFolder: pkiDir,
+      automaticallyAcceptUnknownCertificate: true,
+      disableFileWatchers: true,
+    }),
+  });
   await client.connect(url);
   session = await client.createSession();
   const subscription = await session.createSubscription2({
@@ -72,6 +92,7 @@ process.on(
       void (async () => {
         await session?.close().catch(() => undefined);
         await client?.disconnect().catch(() => undefined);
+        await fs.rm(pkiDir, { recursive: true, force: true });
         process.exit(0);
       })();
     }
