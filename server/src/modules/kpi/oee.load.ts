@@ -13,8 +13,8 @@ import {
   type MachineTime,
 } from './oee.calculations.ts';
 import { intersect, spanOf, type Span } from './oee.intervals.ts';
-import { idealSegments } from './oee.output.ts';
-import { countCells, verdictCells } from './oee.cells.repository.ts';
+import { cutHours, idealSegments } from './oee.output.ts';
+import { countCellsByHour, verdictCells } from './oee.cells.repository.ts';
 import {
   downtimesOf,
   mountingsOf,
@@ -98,8 +98,15 @@ export async function loadOee(
   const idealStarts = [...ideal].flatMap(([machine_id, segments]) =>
     segments.slice(1).map((s) => ({ machine_id, at: new Date(s.start) })),
   );
+  // Hours that a bucket or ideal segment starts inside of are read value by value (oee.output.ts).
+  const cut = input.machines.flatMap((m) =>
+    cutHours(span, [
+      ...buckets.slice(1).map((b) => b.start),
+      ...(ideal.get(m.id) ?? []).slice(1).map((segment) => segment.start),
+    ]).map((hour) => ({ machine_id: m.id, hour: new Date(hour) })),
+  );
   const [counts, verdicts] = await Promise.all([
-    countCells(tx, { ...w, bucketStarts, idealStarts }),
+    countCellsByHour(tx, { ...w, bucketStarts, idealStarts, cutHours: cut }),
     verdictCells(tx, { ...w, bucketStarts }),
   ]);
 

@@ -129,3 +129,21 @@ export function aggregateCounts(
   }
   return [...cells.values()];
 }
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The UTC hours whose counter values must be read one by one (`machine_count_hours` holds whole-hour
+ * sums): the hours of the period's ends when they are not whole, and the hours that a bucket or ideal
+ * segment starts inside of. Every other hour of the period lies wholly in one bucket and one segment.
+ */
+export function cutHours(period: Span, boundaries: readonly number[]): number[] {
+  const hours = new Set<number>();
+  const hourOf = (at: number) => Math.floor(at / HOUR_MS) * HOUR_MS;
+  if (period.end <= period.start) return [];
+  if (period.start % HOUR_MS !== 0) hours.add(hourOf(period.start));
+  if (period.end % HOUR_MS !== 0) hours.add(hourOf(period.end));
+  for (const at of boundaries)
+    if (at > period.start && at < period.end && at % HOUR_MS !== 0) hours.add(hourOf(at));
+  return [...hours].sort((a, b) => a - b);
+}

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aggregateFigures, machineFigures, REASONS, viewOf, type OeeFigures } from '../oee.calculations.ts';
 import { clip, intersect, seconds, subtract, union, type Span } from '../oee.intervals.ts';
-import { coversStale, idealSegments } from '../oee.output.ts';
+import { coversStale, cutHours, idealSegments } from '../oee.output.ts';
 import { buildBuckets, currentShift, namedWindows, type SiteCalendar } from '../oee.shifts.ts';
 import { CALENDAR, local, OEE_EXAMPLE, OEE_EXPECTED, oeeOf, type ExampleCount } from './oee.fixtures.ts';
 import { pureOee, type PureMachine } from './oee.pure.ts';
@@ -102,6 +102,16 @@ describe('counter increases and stale periods', () => {
 
   it('keeps increases made wholly after the period', () => {
     expect(coversStale(row(120, 150), stale)).toBe(false);
+  });
+});
+
+describe('hours read value by value', () => {
+  it('are the partial hours at the period ends and the hours a boundary cuts', () => {
+    const at = (hhmm: string) => Date.parse(`2025-03-03T${hhmm}:00Z`);
+    expect(
+      cutHours({ start: at('06:20'), end: at('12:40') }, [at('08:00'), at('09:30'), at('20:00')]),
+    ).toEqual([at('06:00'), at('09:00'), at('12:00')]);
+    expect(cutHours({ start: at('06:00'), end: at('12:00') }, [at('08:00')])).toEqual([]);
   });
 });
 

@@ -10,9 +10,9 @@ import {
 import { createHarness, type Harness } from '../../../../test/harness.ts';
 import { SYSTEM_SCOPE } from '../../../platform/db/database.ts';
 import type { CountCell } from '../oee.calculations.ts';
-import { countCells } from '../oee.cells.repository.ts';
+import { countCells, countCellsByHour } from '../oee.cells.repository.ts';
 import type { Span } from '../oee.intervals.ts';
-import { aggregateCounts, type CountRow } from '../oee.output.ts';
+import { aggregateCounts, cutHours, type CountRow } from '../oee.output.ts';
 import { createShiftOeeCache, currentShiftOee, shiftOeeForBoard } from '../index.ts';
 import { local, OEE_EXAMPLE, OEE_EXPECTED, oeeOf } from './oee.fixtures.ts';
 import { countRows } from './oee.pure.ts';
@@ -388,8 +388,11 @@ describe('counter increases left out for stale time: SQL and the pure rule agree
     };
     const base = Date.parse('2025-06-02T00:00:00Z');
     const minute = (m: number) => new Date(base + m * 60_000);
-    const period = { from: minute(120), until: minute(600) };
-    const bucketStarts = [minute(240), minute(360), minute(480)];
+    // Period ends, a bucket start and ideal segment starts inside hours: those hours are read value by
+    // value, the others from the hourly sums.
+    const period = { from: minute(125), until: minute(597) };
+    const bucketStarts = [minute(240), minute(370), minute(480)];
+    const idealMinutes = [300, 455];
     let leftOut = 0;
     try {
       for (let seed = 0; seed < 6; seed += 1) {
@@ -426,28 +429,45 @@ describe('counter increases left out for stale time: SQL and the pure rule agree
             [machine.site_id, machine.id, row.kind, row.delta, row.at],
           );
         const now = period.until;
-        const sqlCells = await h.db.transaction(SYSTEM_SCOPE, (tx) =>
-          countCells(tx, { machineIds: [machine.id], ...period, now, bucketStarts, idealStarts: [] }),
+        const query = {
+          machineIds: [machine.id],
+          ...period,
+          now,
+          bucketStarts,
+          idealStarts: idealMinutes.map((m) => ({ machine_id: machine.id, at: minute(m) })),
+        };
+        const span = { start: period.from.getTime(), end: period.until.getTime() };
+        const cut = cutHours(
+          span,
+          [...bucketStarts, ...idealMinutes.map(minute)].map((d) => d.getTime()),
         );
+        const [sqlCells, hourlyCells] = await h.db.transaction(SYSTEM_SCOPE, async (tx) => [
+          await countCells(tx, query),
+          await countCellsByHour(tx, {
+            ...query,
+            cutHours: cut.map((hour) => ({ machine_id: machine.id, hour: new Date(hour) })),
+          }),
+        ]);
         const pureCells = aggregateCounts(
           rows.filter((r) => r.at >= period.from && r.at < period.until),
           {
             bucketStarts: bucketStarts.map((d) => d.getTime()),
-            idealStarts: new Map(),
+            idealStarts: new Map([[machine.id, idealMinutes.map((m) => minute(m).getTime())]]),
             stale: new Map([[machine.id, stale]]),
           },
         );
         const sums = (cells: CountCell[]) => {
           const out = new Map<string, number>();
-          for (const c of cells)
-            if (c.delta > 0)
-              out.set(
-                `${c.kind}:${c.bucket}:${c.excluded}`,
-                (out.get(`${c.kind}:${c.bucket}:${c.excluded}`) ?? 0) + c.delta,
-              );
-          return Object.fromEntries([...out].sort(([a], [b]) => a.localeCompare(b)));
+          for (const c of cells) {
+            const key = `${c.kind}:${c.bucket}:${c.ideal}:${c.excluded}`;
+            out.set(key, (out.get(key) ?? 0) + c.delta);
+          }
+          return Object.fromEntries(
+            [...out].filter(([, sum]) => sum !== 0).sort(([a], [b]) => a.localeCompare(b)),
+          );
         };
         expect(sums(sqlCells), `seed ${seed}`).toEqual(sums(pureCells));
+        expect(sums(hourlyCells), `seed ${seed} by hour`).toEqual(sums(pureCells));
         leftOut += sqlCells.filter((c) => c.excluded).reduce((sum, c) => sum + c.delta, 0);
       }
       expect(leftOut).toBeGreaterThan(0); // the cases do reach the rule
