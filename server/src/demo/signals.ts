@@ -242,9 +242,9 @@ export async function writeSignals(
     ['machine_readings_1h', 'hour'],
   ] as const) {
     await client.query(
-      `insert into ${table} (site_id, machine_id, reading_type, bucket, n, sum, min, max, last_value, last_at, unit)
+      `insert into ${table} (site_id, machine_id, reading_type, bucket, n, sum, min, max, first_at, last_value, last_at, unit)
        select site_id, machine_id, reading_type, date_trunc('${unit}', recorded_at), count(*), sum(value), min(value),
-              max(value), (array_agg(value order by recorded_at desc))[1], max(recorded_at), max(unit)
+              max(value), min(recorded_at), (array_agg(value order by recorded_at desc))[1], max(recorded_at), max(unit)
          from machine_readings group by site_id, machine_id, reading_type, date_trunc('${unit}', recorded_at)`,
     );
   }
