@@ -44,6 +44,8 @@ const { values: flags } = parseArgs({
     machines: { type: 'string', default: '20' },
     sensors: { type: 'string', default: '5' },
     qos: { type: 'string', default: '0' },
+    /** Readings sent to each subscriber once before the rounds (not counted): JIT and caches warm. */
+    warmup: { type: 'string', default: '20000' },
     mqtt: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
     /** CPU profile of the HOM process (bench/results/profile). */
     profile: { type: 'boolean', default: false },
@@ -57,6 +59,8 @@ const sensors = Array.from(
   (_, i) => `sensor_${i + 1}`,
 );
 const qos = flags.qos === '1' ? 1 : 0;
+const warmup = Number(flags.warmup);
+if (!Number.isInteger(warmup) || warmup < 0) throw new Error('--warmup: a whole number ≥ 0');
 const mqttUrl = flags.mqtt;
 
 type Target = 'bare' | 'hom';
@@ -138,11 +142,11 @@ void runBench('bench:mqtt', async (cleanup) => {
   );
   const baseMs = Date.now() - 3_600_000;
   let offset = 0;
-  const publish = async (root: string) => {
+  const publish = async (root: string, count: number) => {
     publisher.send({
-      publish: { root, site: 'BENCH', machines, sensors, count: readings, qos, baseMs: baseMs + offset },
+      publish: { root, site: 'BENCH', machines, sensors, count, qos, baseMs: baseMs + offset },
     });
-    offset += readings;
+    offset += count;
     return publisher.next<{ published: number; startedAt: number; endedAt: number }>(
       (m) => typeof m.published === 'number',
       ROUND_TIMEOUT_MS,
@@ -150,30 +154,30 @@ void runBench('bench:mqtt', async (cleanup) => {
   };
 
   const samples: Sample[] = [];
-  const measure = async (round: number, target: Target): Promise<Sample> => {
+  const measure = async (round: number, target: Target, total = readings): Promise<Sample> => {
     const cpu = cpuMeter(pids);
     let doneAt: number;
     let published: { startedAt: number; endedAt: number };
-    let count = readings;
+    let count = total;
     if (target === 'bare') {
       const filter = `${bareRoot}/${round}/#`;
-      bare.send({ subscribe: filter, expect: readings });
+      bare.send({ subscribe: filter, expect: total });
       await bare.next<{ subscribed?: string }>((m) => m.subscribed === filter, 30_000);
       const done = bare.next<{ done: number }>((m) => typeof m.done === 'number', ROUND_TIMEOUT_MS);
-      published = await publish(`${bareRoot}/${round}`);
+      published = await publish(`${bareRoot}/${round}`, total);
       doneAt = (await done).done;
     } else {
       // QoS 0: a broker drops what a slow subscriber cannot take (Mosquitto: beyond max_queued_messages),
       // so the round ends when all are stored or nothing more arrived for 3 s; the rate counts what was stored.
       const before = await stored();
-      published = await publish(homRoot);
+      published = await publish(homRoot, total);
       const deadline = Date.now() + ROUND_TIMEOUT_MS;
       let last = { count: 0, at: published.startedAt };
       for (;;) {
         const now = Date.now();
         const count = (await stored()) - before;
         if (count > last.count) last = { count, at: now };
-        if (count >= readings || now - last.at > 3_000 || now > deadline) break;
+        if (count >= total || now - last.at > 3_000 || now > deadline) break;
         await sleep(25);
       }
       doneAt = last.at;
@@ -184,7 +188,7 @@ void runBench('bench:mqtt', async (cleanup) => {
       round,
       target,
       readings: count,
-      dropped: readings - count,
+      dropped: total - count,
       seconds,
       perSecond: count / seconds,
       publishSeconds: (published.endedAt - published.startedAt) / 1000,
@@ -192,6 +196,10 @@ void runBench('bench:mqtt', async (cleanup) => {
     };
   };
 
+  if (warmup > 0) {
+    for (const target of ['bare', 'hom'] as const) await measure(0, target, warmup);
+    console.log(`warm-up: ${fmt(warmup)} readings to each subscriber (not counted)`);
+  }
   for (let round = 1; round <= rounds; round += 1) {
     for (const target of round % 2 === 1 ? (['bare', 'hom'] as const) : (['hom', 'bare'] as const)) {
       const sample = await measure(round, target);
@@ -236,7 +244,7 @@ void runBench('bench:mqtt', async (cleanup) => {
   await writeResults(RESULTS_FILE, {
     at: new Date().toISOString(),
     machine: machineInfo(),
-    settings: { rounds, readings, machines: machineCount, sensors: sensors.length, qos, mqttUrl },
+    settings: { rounds, readings, warmup, machines: machineCount, sensors: sensors.length, qos, mqttUrl },
     medians: { bare: bareRate, hom: homRate, ratio },
     goal: { ratio: GOAL_RATIO, perSecond: GOAL_RATE, meets },
     samples,

@@ -8,12 +8,13 @@ import { readingStaleMarker } from './reading.stale.ts';
 import type { ReadingRow, StoredPair } from './reading.types.ts';
 
 /** Month partitions this process knows exist (the function is idempotent; this saves the round trip). */
-const knownMonths = new Set<string>();
+const knownMonths = new Set<number>();
 
-const monthOf = (at: Date) => at.toISOString().slice(0, 7);
+/** A UTC month as one number (year × 12 + month): cheaper per row than formatting a date. */
+const monthOf = (at: Date) => at.getUTCFullYear() * 12 + at.getUTCMonth();
 
 async function ensurePartitions(tx: Tx, rows: readonly ReadingRow[]): Promise<void> {
-  const missing = new Map<string, Date>();
+  const missing = new Map<number, Date>();
   for (const row of rows) {
     const month = monthOf(row.recorded_at);
     if (!knownMonths.has(month) && !missing.has(month)) missing.set(month, row.recorded_at);

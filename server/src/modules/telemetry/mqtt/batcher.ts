@@ -1,6 +1,8 @@
 /**
  * Collects incoming MQTT messages into batches and hands each batch to `process` (which writes it and
- * commits), at most `concurrency` at a time; QoS 1 messages are acknowledged in the order they arrived,
+ * commits). Messages are split into `shards` by `shardOf` (the ingest shards by machine, so two
+ * batches written at the same time never touch the same rows); each shard writes one batch at a time,
+ * in arrival order. QoS 1 messages are acknowledged in the order they arrived,
  * each only once it and every QoS 1 message before it is done (committed or dead-lettered). A batch
  * that failed for a passing reason (the database is away) goes back to the front and is tried again
  * after a backoff growing to 30 s; meanwhile nothing is acknowledged and the broker keeps the messages.
@@ -34,8 +36,10 @@ export interface BatcherOptions {
   maxBatch?: number;
   /** Otherwise flush this long after the oldest waiting message arrived. */
   lingerMs?: number;
-  /** Batches written at the same time. */
-  concurrency?: number;
+  /** Batches written at the same time, one per shard. */
+  shards?: number;
+  /** The shard of a message, 0 ≤ n < shards (messages that must stay in order share one). */
+  shardOf?: (message: Incoming) => number;
   /** Messages held (waiting and being written) before the client stops reading the connection. */
   maxBuffered?: number;
 }
@@ -45,59 +49,71 @@ const MAX_BACKOFF_MS = 30_000;
 export function createBatcher(options: BatcherOptions) {
   const maxBatch = options.maxBatch ?? 10_000;
   const lingerMs = options.lingerMs ?? 10;
-  const concurrency = options.concurrency ?? 1;
-  const maxBuffered = options.maxBuffered ?? 50_000;
-  let pending: Incoming[] = [];
+  const shardCount = Math.max(1, options.shards ?? 1);
+  const shardOf = options.shardOf ?? (() => 0);
+  const maxBuffered = options.maxBuffered ?? 100_000;
+  /** Per shard: messages waiting for a batch, and the batch being written (at most one). */
+  const shards = Array.from({ length: shardCount }, () => ({ pending: [] as Incoming[], busy: false }));
   /** QoS 1 messages not yet acknowledged, in arrival order. */
   let unacked: Incoming[] = [];
   /** Batches being written, each with the first connection its QoS 1 messages came over. */
   const inFlight = new Set<{ batch: Incoming[]; settled: Promise<void>; firstGeneration: number }>();
+  let waiting = 0;
   let writing = 0;
   let timer: NodeJS.Timeout | undefined;
+  let timerDue = 0;
   let failures = 0;
   let retryAt = 0;
   let roomWaiters: (() => void)[] = [];
   let draining = false;
 
-  const buffered = () => pending.length + writing;
+  const buffered = () => waiting + writing;
 
+  /** Flushes every shard that is due; otherwise sets one timer for the earliest. */
   function schedule(): void {
-    if (timer || pending.length === 0 || inFlight.size >= concurrency) return;
     const now = Date.now();
-    const oldest = pending[0]?.receivedAt ?? now;
-    const due = Math.max(
-      retryAt,
-      draining || pending.length >= maxBatch || failures > 0 ? now : oldest + lingerMs,
-    );
-    if (due <= now) {
-      flush();
-      return;
+    if (timer && timerDue > now && !shards.some((s) => !s.busy && s.pending.length >= maxBatch)) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const shard of shards) {
+      if (shard.busy || shard.pending.length === 0) continue;
+      const oldest = shard.pending[0]?.receivedAt ?? now;
+      const due = Math.max(
+        retryAt,
+        draining || shard.pending.length >= maxBatch || failures > 0 ? now : oldest + lingerMs,
+      );
+      if (due <= now) flush(shard);
+      else next = Math.min(next, due);
     }
+    if (next === Number.POSITIVE_INFINITY || (timer && timerDue <= next)) return;
+    clearTimeout(timer);
+    timerDue = next;
     timer = setTimeout(() => {
       timer = undefined;
       schedule();
-    }, due - now);
+    }, next - now);
   }
 
-  function flush(): void {
-    const batch = pending.length <= maxBatch ? pending : pending.slice(0, maxBatch);
-    pending = pending.length <= maxBatch ? [] : pending.slice(maxBatch);
+  function flush(shard: (typeof shards)[number]): void {
+    const batch = shard.pending.length <= maxBatch ? shard.pending : shard.pending.slice(0, maxBatch);
+    shard.pending = shard.pending.length <= maxBatch ? [] : shard.pending.slice(maxBatch);
+    shard.busy = true;
+    waiting -= batch.length;
     writing += batch.length;
     let firstGeneration = Number.POSITIVE_INFINITY;
     for (const m of batch) if (m.qos === 1 && m.generation < firstGeneration) firstGeneration = m.generation;
     const entry = { batch, settled: Promise.resolve(), firstGeneration };
-    entry.settled = run(batch).finally(() => {
+    entry.settled = run(shard, batch).finally(() => {
       inFlight.delete(entry);
+      shard.busy = false;
       writing -= batch.length;
       releaseRoom();
       acknowledge();
       schedule();
     });
     inFlight.add(entry);
-    schedule();
   }
 
-  async function run(batch: Incoming[]): Promise<void> {
+  async function run(shard: (typeof shards)[number], batch: Incoming[]): Promise<void> {
     let outcome: { retry: Incoming[]; error?: unknown };
     try {
       outcome = await options.process(batch);
@@ -113,7 +129,8 @@ export function createBatcher(options: BatcherOptions) {
     const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(failures, 12));
     retryAt = Date.now() + delay;
     options.onRetry?.(outcome.error, delay, retry.length);
-    pending = [...retry, ...pending];
+    shard.pending = [...retry, ...shard.pending];
+    waiting += retry.length;
   }
 
   /** PUBACKs in arrival order: stops at the first QoS 1 message not done yet. */
@@ -142,7 +159,9 @@ export function createBatcher(options: BatcherOptions) {
 
   return {
     push(message: Incoming): void {
-      pending.push(message);
+      const shard = shards[shardOf(message) % shardCount] ?? shards[0]!;
+      shard.pending.push(message);
+      waiting += 1;
       if (message.qos === 1) unacked.push(message);
       schedule();
     },
@@ -167,7 +186,11 @@ export function createBatcher(options: BatcherOptions) {
     abandon(generation: number): void {
       for (const message of unacked) if (message.generation <= generation) message.abandoned = true;
       unacked = unacked.filter((m) => !m.abandoned);
-      pending = pending.filter((m) => !m.abandoned);
+      for (const shard of shards) {
+        const kept = shard.pending.filter((m) => !m.abandoned);
+        waiting -= shard.pending.length - kept.length;
+        shard.pending = kept;
+      }
       releaseRoom();
     },
 
@@ -196,7 +219,7 @@ export function createBatcher(options: BatcherOptions) {
       retryAt = 0;
       schedule();
       const deadline = Date.now() + graceMs;
-      while ((inFlight.size > 0 || pending.length > 0) && Date.now() < deadline) {
+      while ((inFlight.size > 0 || waiting > 0) && Date.now() < deadline) {
         let wait: NodeJS.Timeout | undefined;
         await Promise.race([
           Promise.allSettled([...inFlight].map((f) => f.settled)),
@@ -210,7 +233,7 @@ export function createBatcher(options: BatcherOptions) {
     },
 
     stats() {
-      return { waiting: pending.length, writing, unacked: unacked.length, failures };
+      return { waiting, writing, unacked: unacked.length, failures };
     },
   };
 }

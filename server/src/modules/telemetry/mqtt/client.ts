@@ -16,7 +16,7 @@ export interface MqttClientOptions {
   processor: MqttProcessor;
   log: Logger;
   metrics: MqttMetrics;
-  batch?: Omit<BatcherOptions, 'process' | 'ack' | 'onRetry'> | undefined;
+  batch?: Omit<BatcherOptions, 'process' | 'ack' | 'onRetry' | 'shardOf'> | undefined;
   /** QoS 1 messages the broker may send before HOM acknowledges any (MQTT 5 Receive Maximum). */
   receiveMaximum?: number | undefined;
   /** How long the broker keeps the session (subscriptions, queued messages) while HOM is away. */
@@ -47,6 +47,12 @@ export interface MqttStatus {
  * commit (docs/mqtt.md, "Acknowledgements").
  */
 const HELD_BACK = new Error('PUBACK held back until the message is committed');
+
+/**
+ * Batches written side by side, each for its own machines (bench:mqtt, docs/performance.md "MQTT":
+ * PostgreSQL works on one batch while HOM prepares the other's).
+ */
+const WRITERS = 2;
 
 type SendPacket = (packet: { cmd: 'puback'; messageId: number; reasonCode: number }) => void;
 
@@ -89,8 +95,11 @@ export function startMqttClient(options: MqttClientOptions) {
   }
   const sendPacket: SendPacket = librarySend.bind(client);
 
+  const shards = options.batch?.shards ?? WRITERS;
   const batcher = createBatcher({
     ...options.batch,
+    shards,
+    shardOf: (message) => options.processor.shardOf(message, shards),
     process: async (batch) => {
       const started = performance.now();
       const outcome = await options.processor.process(batch);

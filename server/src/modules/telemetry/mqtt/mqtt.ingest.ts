@@ -41,7 +41,7 @@ export interface MqttIngestDeps {
   registry?: Registry | undefined;
   /** Batching, window and session settings (defaults suit a plant; the benchmark tunes them). */
   tuning?: {
-    batch?: Omit<BatcherOptions, 'process' | 'ack' | 'onRetry'>;
+    batch?: Omit<BatcherOptions, 'process' | 'ack' | 'onRetry' | 'shardOf'>;
     receiveMaximum?: number;
     sessionExpirySeconds?: number;
     reconnectMs?: number;

@@ -78,10 +78,22 @@ function parseJson(text: string): unknown {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The plain ISO 8601 forms devices send; instantOf reads them and refuses impossible dates. */
+const PLAIN_ISO = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})?$/;
+
+/** The date part names a day that exists (Date.parse would read 02-30 as 03-02). */
+function realDay(iso: string): boolean {
+  const year = Number(iso.slice(0, 4));
+  const month = Number(iso.slice(5, 7));
+  const day = Number(iso.slice(8, 10));
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 function quickTimestamp(value: unknown): SentTimestamp | undefined {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
-  return undefined; // strings are checked by the schema
+  if (typeof value === 'string' && PLAIN_ISO.test(value) && realDay(value)) return value;
+  return undefined; // other strings are checked by the schema, which says what is wrong
 }
 
 export function parseReading(payload: Buffer): ReadingPayload | Refusal {

@@ -60,6 +60,13 @@ const refused = (cause: DeadLetterCause, refusal: Refusal): Prepared => ({
   reason: refusal.reason,
 });
 
+/** FNV-1a of a string, as an unsigned 32-bit number. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
 /**
  * Turns batches of MQTT messages into readings, results, states and counters, writes each kind in one
  * go, and marks every message done once what it carried is committed (or, if it can never be stored,
@@ -283,6 +290,16 @@ export function createProcessor(deps: {
       : null;
 
   return {
+    /**
+     * The shard of a message already read: by its machine, so one machine's messages stay in order and
+     * batches written side by side never lock the same rows (refused messages go to shard 0).
+     */
+    shardOf(message: Incoming, shards: number): number {
+      const parsed = message.parsed as Parsed | undefined;
+      if (shards <= 1 || parsed?.kind !== 'ok') return 0;
+      return hashOf(`${parsed.route.site ?? ''}/${parsed.route.machine}`) % shards;
+    },
+
     /** Reads a message's topic and payload as it arrives, so that a batch's write overlaps the next's reading. */
     read(message: Incoming): void {
       message.parsed = parse(message);

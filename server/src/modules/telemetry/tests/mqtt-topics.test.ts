@@ -66,6 +66,12 @@ describe('MQTT payloads', () => {
     expect(parseReading(buf('{"value":"5"}'))).toEqual({ reason: 'value: a number' });
     expect(parseReading(buf(`{"value":5,"unit":"${'u'.repeat(21)}"}`))).toMatchObject({ reason: /unit/ });
     expect(parseReading(buf('{"value":5,"timestamp":"tomorrow"}'))).toMatchObject({ reason: /timestamp/ });
+    // Days and hours that do not exist are refused, not rolled over into the next month or day.
+    for (const stamp of ['2026-02-30T10:00:00Z', '2026-13-01T10:00:00Z', '2026-12-02T24:00:00Z'])
+      expect(parseReading(buf(`{"value":5,"timestamp":"${stamp}"}`))).toMatchObject({ reason: /timestamp/ });
+    expect(parseReading(buf('{"value":5,"timestamp":"2028-02-29T10:00:00.5Z"}'))).toMatchObject({
+      timestamp: '2028-02-29T10:00:00.5Z',
+    });
   });
 
   it('reads states, counters and results', () => {

@@ -75,6 +75,15 @@ describe('the reading writer', () => {
     expect(hour).toEqual(b('2026-11-20T08:00:00Z', 6, 150, 11, 40, 30, '2026-11-20T08:59:59Z'));
   });
 
+  it('stores units with quotes, backslashes, commas and braces exactly as sent', async () => {
+    const units = ['"in"', 'a\\b', 'm³/h, {x}', ' NULL', 'NULL'];
+    await writer().write(units.map((unit, i) => row('odd_unit', i, `2026-11-19T08:00:0${i}Z`, unit)));
+    await writer().write([row('odd_unit', 9, '2026-11-19T08:00:09Z', null)]);
+    const stored = await query(sql<{ unit: string | null }>`select unit from machine_readings
+      where machine_id = ${machine.id} and reading_type = 'odd_unit' order by recorded_at`);
+    expect(stored.map((r) => r.unit)).toEqual([...units, null]);
+  });
+
   it('stores a reading delivered twice once and counts it once', async () => {
     const batch = [row('pressure', 5, '2026-11-21T10:00:00Z'), row('pressure', 6, '2026-11-21T10:00:20Z')];
     expect(await writer().write(batch)).toEqual({ inserted: 2 });
