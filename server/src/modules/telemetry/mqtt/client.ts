@@ -24,6 +24,9 @@ export interface MqttClientOptions {
   reconnectMs?: number | undefined;
   /** On stop, batches being written get this long to commit and be acknowledged. */
   closeGraceMs?: number | undefined;
+  /** Told of each connection made and each one lost (not when HOM stops), with the last error. */
+  onConnected?: (() => void) | undefined;
+  onConnectionLost?: ((lastError: () => string | null) => void) | undefined;
 }
 
 export interface MqttStatus {
@@ -57,7 +60,7 @@ const WRITERS = 2;
 type SendPacket = (packet: { cmd: 'puback'; messageId: number; reasonCode: number }) => void;
 
 /** Redacts credentials from a broker URL for logs and status. */
-const safeUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//');
+export const safeBrokerUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//');
 
 export function startMqttClient(options: MqttClientOptions) {
   const log = options.log.child({ component: 'mqtt-ingest', clientId: options.clientId });
@@ -169,8 +172,9 @@ export function startMqttClient(options: MqttClientOptions) {
     lastError = null;
     outageLogged = false;
     metrics.connects.inc();
+    options.onConnected?.();
     if (!connack.sessionPresent) redelivered.clear();
-    log.info({ url: safeUrl(options.url), sessionPresent: connack.sessionPresent }, 'MQTT connected');
+    log.info({ url: safeBrokerUrl(options.url), sessionPresent: connack.sessionPresent }, 'MQTT connected');
     if (subscribedOnce && connack.sessionPresent) return;
     subscribedOnce = true;
     // rh 2: no retained messages (old values that would be stamped as new).
@@ -192,9 +196,10 @@ export function startMqttClient(options: MqttClientOptions) {
   });
   client.on('close', () => {
     batcher.abandon(generation);
+    if (!stopping) options.onConnectionLost?.(() => lastError);
     if (!stopping && !outageLogged) {
       outageLogged = true;
-      log.warn({ url: safeUrl(options.url) }, 'MQTT connection lost; reconnecting');
+      log.warn({ url: safeBrokerUrl(options.url) }, 'MQTT connection lost; reconnecting');
     }
   });
   client.on('error', (error) => {
@@ -215,7 +220,7 @@ export function startMqttClient(options: MqttClientOptions) {
     status(): MqttStatus {
       return {
         connected: client.connected,
-        url: safeUrl(options.url),
+        url: safeBrokerUrl(options.url),
         clientId: options.clientId,
         filters: options.filters,
         qos: options.qos,

@@ -5,10 +5,11 @@ import type { Logger } from '../../../platform/logger.ts';
 import type { ReadingRow } from '../reading.types.ts';
 import type { SignalRecorder } from '../signals.service.ts';
 import type { BatcherOptions } from './batcher.ts';
-import { startMqttClient, type MqttStatus, type RunningMqttClient } from './client.ts';
+import { safeBrokerUrl, startMqttClient, type MqttStatus, type RunningMqttClient } from './client.ts';
 import { createMqttMetrics } from './metrics.ts';
 import { createMachineResolver } from './machines.ts';
 import { activeMachinesByCode, insertDeadLetters } from './mqtt.repository.ts';
+import { createOutageWatch } from './outage.ts';
 import { createProcessor, type MqttSinks } from './processor.ts';
 import { compileTopicPattern, createTopicRouter, subscriptionFilters, type TopicPattern } from './topics.ts';
 
@@ -34,7 +35,7 @@ export interface MqttIngestDeps {
   log: Logger;
   /** The telemetry module's reading writer (resolves after the commit). */
   readings: { write(rows: ReadingRow[]): Promise<{ inserted: number }> };
-  signals: Pick<SignalRecorder, 'recordState' | 'recordCount'>;
+  signals: Pick<SignalRecorder, 'recordState' | 'recordCount' | 'markStale' | 'markFresh'>;
   /** The quality module's ingest (POST /ingest's service): validates, resolves, hands to the pipeline. */
   results: { ingest(request: RequestContext, body: unknown): Promise<number> };
   /** The process's metrics registry (/metrics). */
@@ -45,6 +46,8 @@ export interface MqttIngestDeps {
     receiveMaximum?: number;
     sessionExpirySeconds?: number;
     reconnectMs?: number;
+    /** A broker away this long marks its machines stale (default 15 s). */
+    outageGraceMs?: number;
   };
 }
 
@@ -102,7 +105,15 @@ export function startMqttIngest(deps: MqttIngestDeps): RunningMqttIngest {
   const metrics = createMqttMetrics(deps.registry, () => client.stats());
   let suppressed = 0;
   let lastLogAt = 0;
+  const outage = createOutageWatch({
+    db,
+    signals: deps.signals,
+    log,
+    broker: safeBrokerUrl(deps.config.url),
+    graceMs: deps.tuning?.outageGraceMs,
+  });
   const processor = createProcessor({
+    onMachines: (machines) => outage.fed(machines),
     route: createTopicRouter(patterns),
     machines: createMachineResolver({
       lookup: (codes) => db.transaction(SYSTEM_SCOPE, (tx) => activeMachinesByCode(tx, codes)),
@@ -138,6 +149,14 @@ export function startMqttIngest(deps: MqttIngestDeps): RunningMqttIngest {
     receiveMaximum: deps.tuning?.receiveMaximum,
     sessionExpirySeconds: deps.tuning?.sessionExpirySeconds,
     reconnectMs: deps.tuning?.reconnectMs,
+    onConnected: () => outage.connected(),
+    onConnectionLost: (lastError) => outage.lost(lastError),
   });
-  return { stop: () => client.stop(), status: () => client.status() };
+  return {
+    async stop() {
+      await outage.stop();
+      await client.stop();
+    },
+    status: () => client.status(),
+  };
 }

@@ -1,7 +1,7 @@
 import { isAppError } from '../../../platform/errors.ts';
 import { isTransientDatabaseError } from '../../../platform/db/errors.ts';
 import type { ReadingRow } from '../reading.types.ts';
-import type { CountKind, CountSignal, StateSignal } from '../signals.types.ts';
+import type { CountKind, CountSignal, MachineRef, StateSignal } from '../signals.types.ts';
 import type { Incoming } from './batcher.ts';
 import type { MachineResolver, ResolvedMachine } from './machines.ts';
 import {
@@ -80,6 +80,8 @@ export function createProcessor(deps: {
   onDeadLetter?: (cause: DeadLetterCause, reason: string, topic: string) => void;
   /** Dead letters kept in the table per 10 s at most; the rest are only counted and logged. */
   maxDeadLettersPer10s?: number;
+  /** The machines each batch came from (the outage watch marks them stale while the broker is away). */
+  onMachines?: (machines: MachineRef[]) => void;
 }) {
   const maxLetters = deps.maxDeadLettersPer10s ?? 100;
   let windowStart = 0;
@@ -223,6 +225,9 @@ export function createProcessor(deps: {
     const keys = [...pairs.keys()];
     const answers = await deps.machines.resolve([...pairs.values()]);
     const machineOf = new Map(keys.map((key, i) => [key, answers[i]]));
+    deps.onMachines?.(
+      answers.flatMap((m) => (isRefusal(m) ? [] : [{ machine_id: m.machine_id, site_id: m.site_id }])),
+    );
     todo.forEach((message, i) => {
       const item = parsed[i];
       if (!item) return;

@@ -139,4 +139,80 @@ describe('MQTT ingest across broker restarts', () => {
     expect([...stream.acked].filter((seq) => !values.has(seq))).toEqual([]);
     expect(ingest?.status().connected).toBe(true);
   });
+
+  it('marks the machines it feeds stale while the broker is away, and fresh when it is back', async () => {
+    await ingest?.stop();
+    const fedMachine = await buildMachine(h, (await buildLine(h, site.id)).id);
+    const outageRoot = uniqueId('hom-outage');
+    ingest = startIngest(
+      h,
+      {
+        url: broker.url,
+        clientId: uniqueId('hom-outage'),
+        topics: {
+          readings: [`${outageRoot}/{site}/{machine}/{sensor}`],
+          results: null,
+          state: null,
+          counter: null,
+        },
+      },
+      { outageGraceMs: 500 },
+    );
+    await waitFor('the ingest to connect', async () => (ingest?.status().connected ? true : undefined));
+    const client = await publisher(broker.url);
+    await client.publishAsync(`${outageRoot}/${site.code}/${fedMachine.code}/temp`, '21.5', { qos: 1 });
+    await client.endAsync();
+    await waitFor('the reading stored', async () =>
+      (await readingCount(fedMachine.id)) === 1 ? true : undefined,
+    );
+
+    // A quick restart is no outage; a broker away longer than the grace makes the machine stale.
+    await broker.stop();
+    const period = await waitFor('the stale period', () => staleOf(fedMachine.id, 'mqtt'), 10_000);
+    expect(period.reason).toMatch(/^MQTT broker mqtt:\/\/127\.0\.0\.1:\d+ unreachable since /);
+    expect(period.ended_at).toBeNull();
+    const board = await h.request({
+      method: 'GET',
+      url: `/machines/board?site_id=${site.id}`,
+      token: h.adminToken,
+    });
+    const card = (board.json() as { machines: { id: number; stale: { source: string }[] }[] }).machines.find(
+      (m) => m.id === fedMachine.id,
+    );
+    expect(card?.stale.map((s) => s.source)).toEqual(['mqtt']);
+    // A machine MQTT never fed is not marked.
+    expect(await staleOf(machine.id, 'mqtt')).toBeUndefined();
+
+    await broker.start();
+    await waitFor('the stale period to end', async () => {
+      const ended = await lastStale(fedMachine.id, 'mqtt');
+      return ended?.ended_at ? ended : undefined;
+    });
+    expect(await staleOf(fedMachine.id, 'mqtt')).toBeUndefined();
+  });
 });
+
+interface StaleRow {
+  reason: string;
+  started_at: Date;
+  ended_at: Date | null;
+}
+async function lastStale(machineId: number, source: string): Promise<StaleRow | undefined> {
+  const result = await h.db.transaction(SYSTEM_SCOPE, (tx) =>
+    sql<StaleRow>`select reason, started_at, ended_at from machine_stale_periods
+      where machine_id = ${machineId} and source = ${source} order by started_at desc limit 1`.execute(tx),
+  );
+  return result.rows[0];
+}
+async function staleOf(machineId: number, source: string): Promise<StaleRow | undefined> {
+  const row = await lastStale(machineId, source);
+  return row && row.ended_at === null ? row : undefined;
+}
+async function readingCount(machineId: number): Promise<number> {
+  const result = await h.db.transaction(SYSTEM_SCOPE, (tx) =>
+    sql<{
+      n: number;
+    }>`select count(*)::int as n from machine_readings where machine_id = ${machineId}`.execute(tx),
+  );
+  return result.rows[0]?.n ?? 0;
+}
