@@ -16,6 +16,9 @@ export default defineConfig({
           include: ['server/**/*.test.ts'],
           globalSetup: ['server/test/global-setup.ts'],
           pool: 'forks',
+          // Three files at a time on two cores: many suites mostly wait (on PostgreSQL, brokers,
+          // restarted child processes, timers), and Vitest's default here is one (cores − 1).
+          maxWorkers: 3,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
