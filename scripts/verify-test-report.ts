@@ -19,6 +19,7 @@ const REQUIRED_SUITES = [
   'server/src/modules/telemetry/opcua/tests/opcua-config.test.ts',
   'server/src/modules/telemetry/opcua/tests/opcua-ingest.test.ts',
   'server/src/modules/telemetry/opcua/tests/opcua-faults.test.ts',
+  'server/src/modules/telemetry/opcua/tests/opcua-certificates.test.ts',
   'server/src/modules/telemetry/tests/signals.test.ts',
   'server/src/modules/telemetry/tests/reading-writer.test.ts',
   'server/src/modules/telemetry/tests/readings.test.ts',

@@ -35,6 +35,8 @@ export interface SimulatedMachine {
   dropSubscriptions(): number;
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** The server's application certificate (DER), as a client sees it on a secure channel. */
+  certificate(): Buffer;
   /** Extra UInt32 variables Objects/Bench/V0000.. changing every second (benchmarks). */
   benchNodeIds: string[];
 }
@@ -201,6 +203,10 @@ export async function startSimulatedMachine(
     nodeIds,
     benchNodeIds,
     cycles: () => counters.cycles,
+    certificate() {
+      if (!server) throw new Error('the simulated machine is stopped');
+      return Buffer.from(server.getCertificate());
+    },
     setState(state) {
       counters.state = state;
       set(variables?.state, DataType.Int32, state);

@@ -5,8 +5,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '../../../platform/db/database.ts';
+import type { HomApp } from '../../../platform/http/types.ts';
 import type { Logger } from '../../../platform/logger.ts';
 import { routeOpcuaLogs } from './opcua.client.ts';
+import { certificateRoutes } from './opcua.certificate.routes.ts';
+import { createCertificateService } from './opcua.certificates.ts';
 import { opcuaRoutes } from './opcua.routes.ts';
 import { createPasswordBox } from './opcua.secret.ts';
 import { createOpcuaService } from './opcua.service.ts';
@@ -15,6 +18,7 @@ export { startOpcuaIngest, type OpcuaIngest, type OpcuaIngestOptions } from './o
 export type { LinkStatus as OpcuaEndpointStatus } from './opcua.link.ts';
 export type { CommittedSignal } from './opcua.lanes.ts';
 export type { OpcuaService } from './opcua.service.ts';
+export type { CertificateService as OpcuaCertificateService } from './opcua.certificates.ts';
 export { DEFAULT_STATE_MAP } from './opcua.values.ts';
 
 /** Where HOM keeps its OPC-UA client certificate when the configuration names no folder. */
@@ -38,6 +42,16 @@ export function createOpcuaModule(deps: {
     pkiDir: deps.pkiDir ?? defaultOpcuaPkiDir(),
     timeoutMs: deps.timeoutMs ?? 10_000,
   });
-  return { service, routes: opcuaRoutes(service) };
+  const certificates = createCertificateService({ db: deps.db, pkiDir: deps.pkiDir ?? defaultOpcuaPkiDir() });
+  const routes = opcuaRoutes(service);
+  const certificateRoutesOf = certificateRoutes(certificates);
+  return {
+    service,
+    certificates,
+    routes: async (app: HomApp) => {
+      await routes(app);
+      await certificateRoutesOf(app);
+    },
+  };
 }
 export type OpcuaModule = ReturnType<typeof createOpcuaModule>;

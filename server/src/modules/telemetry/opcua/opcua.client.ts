@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
 import { format } from 'node:util';
 import {
   MessageSecurityMode,
   OPCUACertificateManager,
   OPCUAClient,
   SecurityPolicy,
+  StatusCodes,
   UserTokenType,
   setErrorLogger,
   setWarningLogger,
@@ -44,20 +47,36 @@ export function endpointKey(settings: EndpointSettings): string {
 
 const managers = new Map<string, OPCUACertificateManager>();
 
+/** Whether a person rejected this certificate: its file (named `…[<sha1>].pem`) is under rejected/. */
+async function isRejected(manager: OPCUACertificateManager, chain: Buffer | Buffer[]): Promise<boolean> {
+  const top = Array.isArray(chain) ? chain[0] : chain;
+  if (!top) return false;
+  const thumbprint = createHash('sha1').update(top).digest('hex');
+  const names = await fs.readdir(manager.rejectedFolder).catch(() => [] as string[]);
+  return names.some((name) => name.toLowerCase().includes(`[${thumbprint}]`));
+}
+
 /**
  * HOM's OPC-UA client certificate store (own certificate and key, trusted and rejected server
- * certificates), one per folder and process. Server certificates are accepted on first sight (and
- * kept under trusted/); a server that uses Sign or SignAndEncrypt must trust HOM's certificate in
- * own/certs/ (docs/opcua.md).
+ * certificates), one per folder and process. A server's certificate is trusted on first sight (kept
+ * under trusted/) unless a person rejected it (GET/POST /opcua/certificates): node-opcua's own
+ * first-sight rule would trust a rejected one again, so the rejected folder is checked first. A server
+ * that uses Sign or SignAndEncrypt must trust HOM's certificate in own/certs/ (docs/opcua.md).
  */
 export function certificateStore(pkiDir: string): OPCUACertificateManager {
   let manager = managers.get(pkiDir);
   if (!manager) {
-    manager = new OPCUACertificateManager({
+    const created = new OPCUACertificateManager({
       rootFolder: pkiDir,
       automaticallyAcceptUnknownCertificate: true,
       disableFileWatchers: true,
     });
+    const firstSight = created.checkCertificate.bind(created);
+    created.checkCertificate = (async (chain: Buffer | Buffer[]) =>
+      (await isRejected(created, chain))
+        ? StatusCodes.BadCertificateUntrusted
+        : firstSight(chain)) as typeof created.checkCertificate;
+    manager = created;
     managers.set(pkiDir, manager);
   }
   return manager;
@@ -178,6 +197,12 @@ export function classify(error: unknown, settings: EndpointSettings, stage: Stag
   if (/Cannot find an Endpoint matching/i.test(message)) {
     return opcuaSecurityRejected(
       `${url} offers no endpoint with security ${security}; pick a mode and policy the server offers`,
+      { cause: error },
+    );
+  }
+  if (/server Certificate verification failed/i.test(message)) {
+    return opcuaSecurityRejected(
+      `HOM does not trust the certificate of ${url} (${security}): it was rejected, or is expired or invalid. An admin can trust it under OPC-UA certificates (${firstLine(message)})`,
       { cause: error },
     );
   }

@@ -217,3 +217,32 @@ export const testOutput = z.object({
   ),
 });
 export type TestOutput = z.output<typeof testOutput>;
+
+/** A certificate in HOM's OPC-UA store (docs/opcua.md "Certificates"). */
+export const certificateOutput = z.object({
+  /** SHA-1 of the DER, lower-case hex: what trust and reject take. */
+  thumbprint: z.string(),
+  subject: z.string(),
+  application_uri: z.string().nullable(),
+  valid_from: z.date(),
+  valid_to: z.date(),
+  /** own: HOM's client certificate; trusted / rejected: a server's, as HOM treats it. */
+  status: z.enum(['own', 'trusted', 'rejected']),
+});
+export type CertificateOutput = z.output<typeof certificateOutput>;
+
+export const certificatesOutput = z.object({
+  /** Null until HOM's first OPC-UA connection (or test) created it. */
+  own: certificateOutput.extend({ pem: z.string() }).nullable(),
+  servers: z.array(certificateOutput),
+});
+export type CertificatesOutput = z.output<typeof certificatesOutput>;
+
+export const thumbprintParam = z.object({
+  thumbprint: z
+    .string()
+    .regex(
+      /^[0-9a-fA-F]{40}$/,
+      'a SHA-1 thumbprint: 40 hexadecimal digits, as GET /opcua/certificates lists them',
+    ),
+});

@@ -12,3 +12,5 @@ export const opcuaCredentialsRejected = defineError('bad_gateway', 'OPCUA_CREDEN
 /** Anything else the server answered with a bad status. */
 export const opcuaServerError = defineError('bad_gateway', 'OPCUA_SERVER_ERROR');
 export const opcuaTimeout = defineError('gateway_timeout', 'OPCUA_TIMEOUT');
+/** No server certificate with this thumbprint in HOM's store. */
+export const opcuaCertificateUnknown = defineError('not_found', 'OPCUA_CERTIFICATE_UNKNOWN');

@@ -3,7 +3,7 @@ import { listen } from '../../../platform/db/listen.ts';
 import type { Logger } from '../../../platform/logger.ts';
 import type { SignalRecorder } from '../signals.service.ts';
 import type { MachineRef } from '../signals.types.ts';
-import { endpointKey, routeOpcuaLogs, type EndpointSettings } from './opcua.client.ts';
+import { certificateStore, endpointKey, routeOpcuaLogs, type EndpointSettings } from './opcua.client.ts';
 import type { NodeRole } from './opcua.dto.ts';
 import { createIngestLanes, type CommittedSignal } from './opcua.lanes.ts';
 import { createEndpointLink, type EndpointLink, type LinkStatus, type MachineBinding } from './opcua.link.ts';
@@ -192,9 +192,20 @@ export function startOpcuaIngest(options: OpcuaIngestOptions): OpcuaIngest {
 
   const poll = setInterval(() => void reload(), options.pollIntervalMs ?? 5000);
   poll.unref();
-  const listener = listen(options.db.pool, connections.CONFIG_CHANNEL, () => void reload(), log, {
-    onListening: () => void reload(),
-  });
+  const listener = listen(
+    options.db.pool,
+    connections.CONFIG_CHANNEL,
+    (payload) => {
+      // A server certificate trusted or rejected in another process counts from its next connection here.
+      if (payload === connections.CERTIFICATES_CHANGED)
+        void certificateStore(options.pkiDir)
+          .reloadCertificates()
+          .catch((error: unknown) => log.warn({ err: error }, 'cannot reload the OPC-UA certificates'));
+      void reload();
+    },
+    log,
+    { onListening: () => void reload() },
+  );
   void reload();
 
   return {

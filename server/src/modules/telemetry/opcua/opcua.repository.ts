@@ -145,3 +145,10 @@ export const CONFIG_CHANNEL = 'hom_opcua_config';
 export async function notifyConfigChanged(tx: Tx, machineId: number): Promise<void> {
   await sql`select pg_notify(${CONFIG_CHANNEL}, ${String(machineId)})`.execute(tx);
 }
+
+/** What the certificate store's changes say on CONFIG_CHANNEL (the ingest reloads its store). */
+export const CERTIFICATES_CHANGED = 'certificates';
+
+export async function notifyCertificatesChanged(tx: Tx): Promise<void> {
+  await sql`select pg_notify(${CONFIG_CHANNEL}, ${CERTIFICATES_CHANGED})`.execute(tx);
+}
