@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser } from 'playwright-core';
@@ -23,6 +24,7 @@ let srv: RunningServer;
 let sim: SimulatedMachine;
 let ingest: OpcuaIngest;
 let browser: Browser;
+let secured: SimulatedMachine;
 let pkiDir: string;
 
 const callApi = apiCaller(
@@ -32,9 +34,10 @@ const callApi = apiCaller(
 
 beforeAll(async () => {
   pkiDir = await mkdtemp(path.join(tmpdir(), 'hom-e2e-opcua-pki-'));
-  [srv, sim, browser] = await Promise.all([
+  [srv, sim, secured, browser] = await Promise.all([
     startServer(),
     startSimulatedMachine({ cycleMs: 300 }),
+    startSimulatedMachine({ name: 'IMM-SEC', cycleMs: 0, secure: true }),
     launchChromium(),
   ]);
   // The ingest role of this HOM (the API process of startServer serves no ingest of its own).
@@ -54,11 +57,12 @@ afterAll(async () => {
   await browser?.close();
   await srv?.close();
   await sim?.stop();
+  await secured?.stop();
   if (pkiDir) await rm(pkiDir, { recursive: true, force: true });
 }, 60_000);
 
 describe('OPC-UA connection in the browser', () => {
-  it('connects a machine by browsing and picking nodes; the status and the data arrive', async () => {
+  it('connects a machine by browsing and picking nodes; the status and the data arrive; certificates are managed', async () => {
     const { machine } = await buildPlant(callApi, {
       prefix: 'OP',
       siteName: 'Moulding hall',
@@ -126,6 +130,35 @@ describe('OPC-UA connection in the browser', () => {
         `/machines/${machine.id}/states?from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`,
       );
       expect(JSON.stringify(states)).toContain('running');
+
+      // Certificates: HOM's own to download; a SignAndEncrypt server's, trusted on sight, rejected here.
+      await callApi('POST', `/machines/${machine.id}/opcua/test`, {
+        endpoint: {
+          endpoint_url: secured.url,
+          security_mode: 'SignAndEncrypt',
+          security_policy: 'Basic256Sha256',
+        },
+        cycle_node_id: secured.nodeIds.cycle,
+      });
+      await page.reload();
+      const certificates = page.getByRole('region', { name: 'Certificates' });
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        certificates.getByRole('button', { name: "Download HOM's certificate" }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('hom-opcua-client.pem');
+      const pem = await readFile(await download.path(), 'utf8');
+      expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+      const thumbprint = createHash('sha1').update(secured.certificate()).digest('hex');
+      const row = certificates.getByTestId(`certificate-${thumbprint}`);
+      await row.getByText('Trusted', { exact: true }).waitFor();
+      await row.getByRole('button', { name: 'Reject' }).click();
+      const confirm = page.getByRole('dialog', { name: "Reject this server's certificate?" });
+      await confirm.getByRole('button', { name: 'Reject' }).click();
+      await page
+        .getByText('Certificate rejected: HOM refuses the server from its next connection.')
+        .waitFor();
+      await row.getByText('Rejected', { exact: true }).waitFor();
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -89,6 +89,7 @@ export interface TestResult {
 
 export const opcuaKeys = {
   connection: (machineId: number) => ['machines', machineId, 'opcua'] as const,
+  certificates: ['opcua', 'certificates'] as const,
 };
 
 const base = (machineId: number) => `/machines/${machineId}/opcua`;
@@ -125,3 +126,22 @@ export const DEFAULT_STATE_MAP: Record<string, MachineState> = {
   true: 'running',
   false: 'stopped',
 };
+
+/** A certificate in HOM's OPC-UA store (GET /opcua/certificates). */
+export interface OpcuaCertificate {
+  thumbprint: string;
+  subject: string;
+  application_uri: string | null;
+  valid_from: string;
+  valid_to: string;
+  status: 'own' | 'trusted' | 'rejected';
+}
+export interface OpcuaCertificates {
+  own: (OpcuaCertificate & { pem: string }) | null;
+  servers: OpcuaCertificate[];
+}
+
+export const fetchCertificates = () => api.get<OpcuaCertificates>('/opcua/certificates');
+export const OWN_CERTIFICATE_PATH = '/opcua/certificates/own.pem';
+export const setCertificateTrust = (thumbprint: string, action: 'trust' | 'reject') =>
+  api.post<OpcuaCertificate>(`/opcua/certificates/${thumbprint}/${action}`);

@@ -29,6 +29,7 @@ import {
   type TestResult,
 } from './opcua-api.ts';
 import { OpcuaBrowser } from './opcua-browser.tsx';
+import { OpcuaCertificates } from './opcua-certificates.tsx';
 import { OpcuaStatus } from './opcua-status.tsx';
 import { mapOf, rowsOf, StateMapEditor, type StateMapRow } from './state-map-editor.tsx';
 
@@ -72,6 +73,9 @@ export function OpcuaConnectionPage() {
         machineId={machineId}
         stored={connection.data}
       />
+      <section className={cardClass} aria-label={t('connectivity.certificates.title')}>
+        <OpcuaCertificates />
+      </section>
     </div>
   );
 }

@@ -4,10 +4,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components/ui/button.tsx';
 import { useToast } from '../../components/ui/toast.tsx';
+import { downloadFile } from '../../lib/download.ts';
 import { problemText } from '../../lib/form-errors.ts';
 import { can, useCurrentUser } from '../auth/use-current-user.ts';
 import {
-  downloadFile,
   exportFormats,
   exportPath,
   type ExportFormat,

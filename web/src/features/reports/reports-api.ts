@@ -1,4 +1,4 @@
-import { api, apiRaw } from '../../lib/api.ts';
+import { api } from '../../lib/api.ts';
 
 export type ExportFormat = 'csv' | 'json';
 export const exportFormats: ExportFormat[] = ['csv', 'json'];
@@ -58,21 +58,6 @@ export const fetchWeeklyReports = (siteId: string, cursor: string | null) =>
 
 export const generateWeeklyReport = (siteId: number, week: string | undefined) =>
   api.post<WeeklyReport>('/reports/weekly', { site_id: siteId, ...(week ? { week } : {}) });
-
-function fileNameOf(disposition: string | null): string | undefined {
-  return /filename="([^"]+)"/.exec(disposition ?? '')?.[1];
-}
-
-/** Fetches with the session's token (so no plain link) and saves under the name the server gives. */
-export async function downloadFile(path: string, fallbackName: string): Promise<void> {
-  const response = await apiRaw('GET', path);
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileNameOf(response.headers.get('content-disposition')) ?? fallbackName;
-  link.click();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export type ExportQuery = Record<string, string | undefined>;
 

@@ -11,12 +11,12 @@ import { PageSpinner } from '../../components/ui/spinner.tsx';
 import { Table, Td, Th, Tr } from '../../components/ui/table.tsx';
 import { useToast } from '../../components/ui/toast.tsx';
 import { formatMoment, fromLocalInput } from '../../lib/format.ts';
+import { downloadFile } from '../../lib/download.ts';
 import { problemText } from '../../lib/form-errors.ts';
 import { fetchSites, siteKeys } from '../sites/sites-api.ts';
 import { ExportButton } from './export-button.tsx';
 import {
   commonFilters,
-  downloadFile,
   exportLists,
   fetchWeeklyReports,
   generateWeeklyReport,
