@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, buildPlant, launchChromium } from './browser.ts';
+import { apiCaller, buildPlant, launchChromium, signIn } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -50,13 +50,7 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 }, 60_000);
 
-async function signIn(page: Page, username: string) {
-  await page.goto('/app/login');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-}
+const signInAs = (page: Page, username: string) => signIn(page, username, PASSWORD);
 
 describe('failure report → action item on a tablet', () => {
   it('reports a failure with a camera photo; the assignee completes the action it raised', async () => {
@@ -103,7 +97,7 @@ describe('failure report → action item on a tablet', () => {
       const page = await tablet.newPage();
       page.setDefaultTimeout(UI_TIMEOUT);
       page.on('pageerror', (error) => errors.push(error.message));
-      await signIn(page, reporter);
+      await signInAs(page, reporter);
       await page.goto('/app/failures/new');
       await page.getByRole('heading', { name: 'Report a failure' }).waitFor();
 
@@ -157,7 +151,7 @@ describe('failure report → action item on a tablet', () => {
       const page = await fixerTablet.newPage();
       page.setDefaultTimeout(UI_TIMEOUT);
       page.on('pageerror', (error) => errors.push(error.message));
-      await signIn(page, fixer);
+      await signInAs(page, fixer);
       await page.goto('/app/actions');
       const row = page.locator(`[data-testid="action-row"][data-action-id="${report.action_item_id}"]`);
       await row.waitFor();

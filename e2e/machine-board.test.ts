@@ -2,7 +2,7 @@ import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_SCOPE } from '../server/src/platform/db/database.ts';
 import type { MachineState } from '../server/src/modules/telemetry/index.ts';
-import { apiCaller, buildPlant, launchChromium } from './browser.ts';
+import { apiCaller, buildPlant, launchChromium, signIn } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -66,11 +66,7 @@ describe('machine board in the browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     try {
-      await page.goto('/app/login');
-      await page.getByLabel('Username').fill(srv.admin.username);
-      await page.getByLabel('Password').fill(srv.admin.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await signIn(page, srv.admin.username, srv.admin.password);
 
       await page.getByRole('link', { name: 'Machine board' }).click();
       await page.getByRole('heading', { name: 'Machine board' }).waitFor();

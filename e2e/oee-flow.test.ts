@@ -1,7 +1,7 @@
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOeeExample, type SeededOee } from '../server/src/modules/kpi/tests/oee.seed.ts';
-import { launchChromium } from './browser.ts';
+import { launchChromium, signIn } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -29,13 +29,7 @@ afterAll(async () => {
   await srv?.close();
 }, 60_000);
 
-async function signIn(page: Page) {
-  await page.goto('/app/login');
-  await page.getByLabel('Username').fill(srv.admin.username);
-  await page.getByLabel('Password').fill(srv.admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-}
+const signInAsAdmin = (page: Page) => signIn(page, srv.admin.username, srv.admin.password);
 
 const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent())?.trim();
 
@@ -53,7 +47,7 @@ describe('OEE page in the browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     try {
-      await signIn(page);
+      await signInAsAdmin(page);
       await page.getByRole('link', { name: 'OEE' }).click();
       await page.getByRole('heading', { name: 'OEE', exact: true }).waitFor();
       if (await page.getByLabel('Site').isVisible())

@@ -8,7 +8,7 @@ import { TEST_SECRET } from '../server/test/constants.ts';
 import { startSimulatedMachine, type SimulatedMachine } from '../server/test/opcua-sim.ts';
 import { startOpcuaIngest, type OpcuaIngest } from '../server/src/modules/telemetry/index.ts';
 import { createLogger } from '../server/src/platform/logger.ts';
-import { apiCaller, buildPlant, launchChromium } from './browser.ts';
+import { apiCaller, buildPlant, launchChromium, signIn } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -78,11 +78,7 @@ describe('OPC-UA connection in the browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     try {
-      await page.goto('/app/login');
-      await page.getByLabel('Username').fill(srv.admin.username);
-      await page.getByLabel('Password').fill(srv.admin.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await signIn(page, srv.admin.username, srv.admin.password);
 
       await page.goto(`/app/machines/${machine.id}`);
       await page.getByText('This machine has no OPC-UA connection.').waitFor();

@@ -1,6 +1,6 @@
 import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, buildPlant, launchChromium } from './browser.ts';
+import { apiCaller, buildPlant, launchChromium, signIn } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -76,11 +76,7 @@ describe('reading limits and alerts in the browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     try {
-      await page.goto('/app/login');
-      await page.getByLabel('Username').fill(srv.admin.username);
-      await page.getByLabel('Password').fill(srv.admin.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await signIn(page, srv.admin.username, srv.admin.password);
 
       await page.goto(`/app/machines/${machine.id}`);
       const chart = page.getByTestId('reading-chart-temperature');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, buildPlant, launchChromium } from './browser.ts';
+import { apiCaller, buildPlant, launchChromium, signIn } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -95,11 +95,7 @@ describe('repair attachments in the browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     try {
-      await page.goto('/app/login');
-      await page.getByLabel('Username').fill(technician);
-      await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await signIn(page, technician, PASSWORD);
 
       await page.goto(`/app/repairs/${repair.id}`);
       await page.getByRole('heading', { name: `Repair #${repair.id}` }).waitFor();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, launchChromium } from './browser.ts';
+import { apiCaller, launchChromium, signIn } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -56,11 +56,7 @@ describe('spec limits in the browser', () => {
     page.setDefaultTimeout(15_000);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto('/app/login');
-    await page.getByLabel('Username').fill(srv.admin.username);
-    await page.getByLabel('Password').fill(srv.admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await signIn(page, srv.admin.username, srv.admin.password);
 
     await page.getByRole('link', { name: 'Spec limits' }).click();
     await page.getByRole('heading', { name: 'Spec limits' }).waitFor();

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCaller, buildPlant, launchChromium } from './browser.ts';
+import { apiCaller, buildPlant, launchChromium, signIn } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -74,14 +74,6 @@ function lastMonday(): string {
   return [monday.getFullYear(), monday.getMonth() + 1, monday.getDate()]
     .map((part) => String(part).padStart(2, '0'))
     .join('-');
-}
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto('/app/login');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
 }
 
 describe('tool maintenance in the browser', () => {

@@ -2,7 +2,7 @@ import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_SCOPE } from '../server/src/platform/db/database.ts';
 import { checkAutomaticStops, type MachineState } from '../server/src/modules/telemetry/index.ts';
-import { apiCaller, buildPlant, launchChromium } from './browser.ts';
+import { apiCaller, buildPlant, launchChromium, signIn } from './browser.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -109,11 +109,7 @@ describe('unexplained stops in the browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     try {
-      await page.goto('/app/login');
-      await page.getByLabel('Username').fill(operator);
-      await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await signIn(page, operator, PASSWORD);
       await page.getByRole('link', { name: 'Unexplained stops' }).click();
       await page.getByRole('heading', { name: 'Unexplained stops' }).waitFor();
 
