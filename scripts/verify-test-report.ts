@@ -20,6 +20,8 @@ const REQUIRED_SUITES = [
   'server/src/modules/telemetry/opcua/tests/opcua-ingest.test.ts',
   'server/src/modules/telemetry/opcua/tests/opcua-faults.test.ts',
   'server/src/modules/telemetry/opcua/tests/opcua-certificates.test.ts',
+  'server/test/ingest-leadership.test.ts',
+  'server/src/platform/db/leadership.test.ts',
   'server/src/modules/telemetry/tests/signals.test.ts',
   'server/src/modules/telemetry/tests/reading-writer.test.ts',
   'server/src/modules/telemetry/tests/readings.test.ts',

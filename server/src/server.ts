@@ -7,13 +7,8 @@ import { appUrlFrom, createDatabase, type Database } from './platform/db/databas
 import { embeddedSecret, startEmbeddedPostgres, type EmbeddedPostgres } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { attachQualityAlerts, createQualityPipeline } from './modules/quality/index.ts';
-import {
-  startMqttIngest,
-  startOpcuaIngest,
-  type OpcuaIngest,
-  type RunningMqttIngest,
-} from './modules/telemetry/index.ts';
 import type { Logger } from './platform/logger.ts';
+import { startIngestAdapters, type IngestAdapters } from './ingest-adapters.ts';
 import { buildOpsApp } from './ops-app.ts';
 import { startWorker, type Worker } from './worker.ts';
 
@@ -69,29 +64,10 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
     const worker: Worker | undefined = config.roles.includes('worker')
       ? startWorker({ db, log, mail: { smtpUrl: config.smtpUrl, from: config.smtpFrom } })
       : undefined;
-    // OPC-UA subscriptions of every enabled machine connection (docs/opcua.md).
-    const opcua: OpcuaIngest | undefined =
+    // OPC-UA subscriptions and the MQTT client, in one ingest process at a time (docs/connectivity.md).
+    const adapters: IngestAdapters | undefined =
       server && config.roles.includes('ingest')
-        ? startOpcuaIngest({
-            db,
-            log,
-            signals: server.modules.telemetry.signals,
-            secret,
-            pkiDir: opcuaPkiDir,
-          })
-        : undefined;
-    // MQTT readings, results, states and counters from the broker (docs/mqtt.md).
-    const mqtt: RunningMqttIngest | undefined =
-      server && config.mqtt && config.roles.includes('ingest')
-        ? startMqttIngest({
-            config: config.mqtt,
-            db,
-            log,
-            readings: server.modules.telemetry.readings.writer,
-            signals: server.modules.telemetry.signals,
-            results: server.modules.quality.ingest,
-            registry: server.metrics.registry,
-          })
+        ? startIngestAdapters({ db, log, server, secret, pkiDir: opcuaPkiDir, mqtt: config.mqtt })
         : undefined;
     log.info({ url, roles: config.roles, embedded: Boolean(embedded) }, 'HOM started');
 
@@ -109,9 +85,8 @@ export async function startHom(config: Config, log: Logger): Promise<RunningHom>
         await app.close();
         clearTimeout(cut);
         await worker?.stop();
-        await opcua?.stop();
-        // Before the pipeline and the pool: batches being written commit and are acknowledged.
-        await mqtt?.stop();
+        // Before the pipeline and the pool: MQTT batches being written commit and are acknowledged.
+        await adapters?.stop();
         // Reading alert checks started by the adapters' last batches finish before the pool closes.
         await server?.modules.telemetry.readings.idle();
         await pipeline.close();

@@ -37,6 +37,8 @@ export interface SimulatedMachine {
   stop(): Promise<void>;
   /** The server's application certificate (DER), as a client sees it on a secure channel. */
   certificate(): Buffer;
+  /** Sessions open on the server now (0 while it is stopped). */
+  sessions(): number;
   /** Extra UInt32 variables Objects/Bench/V0000.. changing every second (benchmarks). */
   benchNodeIds: string[];
 }
@@ -203,6 +205,7 @@ export async function startSimulatedMachine(
     nodeIds,
     benchNodeIds,
     cycles: () => counters.cycles,
+    sessions: () => server?.engine.currentSessionCount ?? 0,
     certificate() {
       if (!server) throw new Error('the simulated machine is stopped');
       return Buffer.from(server.getCertificate());

@@ -1,10 +1,26 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** The MQTT ingest's Prometheus metrics (on /metrics of the process running it). */
+const NAMES = [
+  'hom_mqtt_connected',
+  'hom_mqtt_buffered_messages',
+  'hom_mqtt_messages_received_total',
+  'hom_mqtt_messages_stored_total',
+  'hom_mqtt_dead_letters_total',
+  'hom_mqtt_redeliveries_skipped_total',
+  'hom_mqtt_write_retries_total',
+  'hom_mqtt_connects_total',
+  'hom_mqtt_batch_seconds',
+] as const;
+
+/**
+ * The MQTT ingest's Prometheus metrics (on /metrics of the process running it). An ingest started
+ * again in the same process (it leads again after following) replaces the metrics of the one before.
+ */
 export function createMqttMetrics(
   registry: Registry | undefined,
   read: () => { connected: boolean; waiting: number; writing: number; unacked: number },
 ) {
+  for (const name of NAMES) registry?.removeSingleMetric(name);
   const registers = [registry ?? new Registry()];
   return {
     connected: new Gauge({
