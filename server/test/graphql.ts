@@ -48,11 +48,11 @@ export async function gqlCode(
 }
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const isIdKey = (key: string) => key === 'id' || key.endsWith('_id');
+const isIdKey = (key: string) => key === 'id' || key.endsWith('_id') || key.endsWith('_ids');
 
 /**
  * A GraphQL answer in the REST JSON shape, to compare the two doors field by field: keys in
- * snake_case, ID strings (`id`, `*_id`) back to numbers, and the upper-case enum values of `lower`
+ * snake_case, ID strings (`id`, `*_id`, items of `*_ids`) back to numbers, and the upper-case enum values of `lower`
  * keys back to lower case.
  */
 export function restShape(value: unknown, lower: readonly string[] = [], key = ''): unknown {
