@@ -259,6 +259,7 @@ export function createModules(deps: {
     toolMaintenance.registerGraphql,
     reports.registerGraphql,
     ...telemetry.graphql,
+    opcua.graphql,
   ];
   return {
     identity,

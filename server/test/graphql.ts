@@ -48,11 +48,11 @@ export async function gqlCode(
 }
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const isIdKey = (key: string) => key === 'id' || key.endsWith('_id') || key.endsWith('_ids');
+const isIdKey = (key: string) => key === 'id' || /_(id|ids|by)$/.test(key);
 
 /**
  * A GraphQL answer in the REST JSON shape, to compare the two doors field by field: keys in
- * snake_case, ID strings (`id`, `*_id`, items of `*_ids`) back to numbers, and the upper-case enum values of `lower`
+ * snake_case, ID strings (`id`, `*_id`, `*_by`, items of `*_ids`) back to numbers, and the upper-case enum values of `lower`
  * keys back to lower case.
  */
 export function restShape(value: unknown, lower: readonly string[] = [], key = ''): unknown {
