@@ -79,14 +79,17 @@ async function rest<T>(url: string, token: string): Promise<T> {
 }
 
 /** A GraphQL board in REST's shape (sparkline points back to [minute, average] pairs). */
-function boardAsRest(data: { machineBoard: unknown }) {
-  const shaped = restShape(data.machineBoard, ['state']) as Board & {
-    machines: { sparklines: { points: { minute: string; average: number }[] }[] }[];
+function boardAsRest(data: { machineBoard: unknown }): Board {
+  const shaped = restShape(data.machineBoard, ['state']) as {
+    machines: { sparklines: { points: unknown[] }[] }[];
   };
   for (const card of shaped.machines)
     for (const line of card.sparklines)
-      (line as unknown as { points: unknown }).points = line.points.map((p) => [p.minute, p.average]);
-  return shaped;
+      line.points = line.points.map((point) => {
+        const { minute, average } = point as { minute: string; average: number };
+        return [minute, average];
+      });
+  return shaped as unknown as Board;
 }
 const withoutClock = ({ generated_at: _, ...rest }: Board) => rest;
 
