@@ -28,6 +28,7 @@ import {
   repairRoutes,
   repairSiteOf,
   createUnexplainedService,
+  registerUnexplainedGraphql,
   unexplainedRoutes,
 } from './modules/maintenance/index.ts';
 import { createFileService, fileRoutes, registerFilesGraphql } from './modules/files/index.ts';
@@ -244,7 +245,8 @@ export function createModules(deps: {
     (builder) => registerActionItemGraphql(builder, actionItems),
     (builder) => {
       const plantRefs = registerPlantGraphql(builder, plant);
-      registerMaintenanceGraphql(builder, { downtimes, catalog, plant }, plantRefs);
+      const maintenanceRefs = registerMaintenanceGraphql(builder, { downtimes, catalog, plant }, plantRefs);
+      registerUnexplainedGraphql(builder, unexplainedStops, maintenanceRefs);
       registerRepairGraphql(builder, { repairs, plant }, plantRefs);
       registerHistoryGraphql(builder, history);
       registerProductionGraphql(builder, { ...production.services, plant }, plantRefs);
@@ -257,6 +259,7 @@ export function createModules(deps: {
     toolMaintenance.registerGraphql,
     reports.registerGraphql,
     ...telemetry.graphql,
+    opcua.graphql,
   ];
   return {
     identity,

@@ -13,6 +13,7 @@ export { repairSiteOf } from './repair-attachment.owner.ts';
 export { openBreakdownDowntime } from './downtime.issue.ts';
 export { createUnexplainedService, type UnexplainedService } from './unexplained.service.ts';
 export { unexplainedRoutes } from './unexplained.routes.ts';
+export { registerUnexplainedGraphql } from './unexplained.graphql.ts';
 export { STOP_CAUSES, type StopCause } from './unexplained.dto.ts';
 export {
   closeAutomaticDowntime,

@@ -1,5 +1,7 @@
 import type { Database, Tx } from '../../platform/db/database.ts';
+import type { Builder } from '../../platform/graphql/builder.ts';
 import type { HomApp } from '../../platform/http/types.ts';
+import { registerBoardGraphql } from './board.graphql.ts';
 import { boardLiveRoutes, type Authenticate } from './board.live.ts';
 import { boardRoutes } from './board.routes.ts';
 import { createBoardService, type MountedTool, type ShiftOee, type Sparklines } from './board.service.ts';
@@ -20,7 +22,10 @@ export interface BoardPartDeps {
   sparklines?: Sparklines | undefined;
 }
 
-/** The live machine board: GET /machines/board, GET /machines/{id}/states, GET /ws/machines. */
+/**
+ * The live machine board: GET /machines/board, GET /machines/{id}/states, GET /ws/machines; in GraphQL
+ * `machineBoard` and `machineStates`.
+ */
 export function createBoardPart(deps: BoardPartDeps) {
   const service = createBoardService({
     db: deps.db,
@@ -30,6 +35,7 @@ export function createBoardPart(deps: BoardPartDeps) {
   });
   const live = boardLiveRoutes({ db: deps.db, authenticate: deps.authenticate });
   const routes: ((app: HomApp) => Promise<void>)[] = [boardRoutes(service), live.register];
-  return { service, routes, liveClients: live.clients };
+  const graphql = (builder: Builder) => registerBoardGraphql(builder, service);
+  return { service, routes, graphql, liveClients: live.clients };
 }
 export type BoardPart = ReturnType<typeof createBoardPart>;

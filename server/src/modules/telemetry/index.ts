@@ -84,7 +84,10 @@ export function createTelemetryModule(deps: {
   graphql.push(readings.graphql);
   // The live machine board: GET /machines/board, GET /machines/{id}/states, GET /ws/machines.
   const board = deps.board ? createBoardPart({ db: deps.db, ...deps.board }) : undefined;
-  if (board) routes.push(...board.routes);
+  if (board) {
+    routes.push(...board.routes);
+    graphql.push(board.graphql);
+  }
   // Stop settings per machine and micro-stops (the unexplained queue is the maintenance module's).
   const autoDowntime = createAutoDowntimeService({ db: deps.db });
   routes.push(autoDowntimeRoutes(autoDowntime));

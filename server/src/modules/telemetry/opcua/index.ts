@@ -1,15 +1,17 @@
 /**
- * OPC-UA machine connections (docs/opcua.md): the settings per machine with browse and test (REST),
- * and the `ingest` role's subscriber that turns counters and states into machine signals.
+ * OPC-UA machine connections (docs/opcua.md): the settings per machine (REST and GraphQL) with browse
+ * and test (REST only), and the `ingest` role's subscriber that turns counters and states into signals.
  */
 import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '../../../platform/db/database.ts';
+import type { Builder } from '../../../platform/graphql/builder.ts';
 import type { HomApp } from '../../../platform/http/types.ts';
 import type { Logger } from '../../../platform/logger.ts';
-import { routeOpcuaLogs } from './opcua.client.ts';
 import { certificateRoutes } from './opcua.certificate.routes.ts';
 import { createCertificateService } from './opcua.certificates.ts';
+import { routeOpcuaLogs } from './opcua.client.ts';
+import { registerOpcuaGraphql } from './opcua.graphql.ts';
 import { opcuaRoutes } from './opcua.routes.ts';
 import { createPasswordBox } from './opcua.secret.ts';
 import { createOpcuaService } from './opcua.service.ts';
@@ -52,6 +54,7 @@ export function createOpcuaModule(deps: {
       await routes(app);
       await certificateRoutesOf(app);
     },
+    graphql: (builder: Builder) => registerOpcuaGraphql(builder, service),
   };
 }
 export type OpcuaModule = ReturnType<typeof createOpcuaModule>;
