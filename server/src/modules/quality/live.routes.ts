@@ -5,14 +5,14 @@ import {
   authedSockets,
   type AuthedSocket,
   type AuthedSocketOptions,
-  type Authenticate,
 } from '../../platform/http/authed-socket.ts';
+import type { Authenticate } from '../../platform/http/authed-socket.protocol.ts';
 import type { HomApp } from '../../platform/http/types.ts';
 import { VERDICTS, type ResultOutput } from './ingest.dto.ts';
 import type { LiveBus } from './live-bus.ts';
 import type { StoredResult } from './results.writer.ts';
 
-export type { Authenticate } from '../../platform/http/authed-socket.ts';
+export type { Authenticate } from '../../platform/http/authed-socket.protocol.ts';
 export type LiveOptions = AuthedSocketOptions;
 export const LIVE_DEFAULTS: LiveOptions = AUTHED_SOCKET_DEFAULTS;
 

@@ -6,12 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Actor } from '../auth/actor.ts';
 import { forbidden } from '../errors.ts';
-import {
-  authedSockets,
-  type AuthedSocket,
-  type AuthedSocketOptions,
-  type Authenticate,
-} from './authed-socket.ts';
+import type { Authenticate } from './authed-socket.protocol.ts';
+import { authedSockets, type AuthedSocket, type AuthedSocketOptions } from './authed-socket.ts';
 import type { HomApp } from './types.ts';
 
 /**

@@ -1,16 +1,17 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
-import { isAppError, unauthenticated } from '../errors.ts';
+import { unauthenticated } from '../errors.ts';
+import {
+  authorizationIn,
+  closeReason,
+  headerCredentials,
+  refusal,
+  SOCKET_CLOSE,
+  type Authenticate,
+  type SocketCredentials,
+} from './authed-socket.protocol.ts';
 import type { HomApp } from './types.ts';
-
-export interface SocketCredentials {
-  authorization?: string | undefined;
-  apiKey?: string | undefined;
-}
-/** Identity's authenticator, the one the HTTP `onRequest` hook uses. */
-export type Authenticate = (credentials: SocketCredentials) => Promise<Actor | null>;
 
 export interface AuthedSocketOptions {
   /** How long a client without credential headers has to send its `auth` message. */
@@ -30,16 +31,6 @@ export const AUTHED_SOCKET_DEFAULTS: AuthedSocketOptions = {
   heartbeatMs: 30_000,
 };
 
-/** Close codes of the authenticated sockets (docs/live.md). */
-export const SOCKET_CLOSE = {
-  goingAway: 1001,
-  internalError: 1011,
-  tooSlow: 1013,
-  invalidFilter: 4400,
-  unauthenticated: 4401,
-  forbidden: 4403,
-} as const;
-
 /** How long a closed slow client may take to read the close frame before its connection is cut. */
 const SLOW_CLOSE_GRACE_MS = 5_000;
 const READY_FRAME = JSON.stringify({ type: 'ready' });
@@ -58,7 +49,7 @@ export interface AuthedSocket<Access> {
 export interface SocketViewer<Access> {
   /** Throws a coded error to refuse (unauthenticated 4401, forbidden 4403, invalid 4400). */
   access: (actor: Actor) => Access;
-  /** Once, at the first admission. `ready` is sent when the returned promise settles (at once without one). */
+  /** Once, at the first admission. `ready` goes out once the promise it returns resolves (at once without one). */
   admitted: (socket: AuthedSocket<Access>, actor: Actor) => void | Promise<void>;
   /** Once, when an admitted socket leaves: closed by either side, refused at a recheck, or cut. */
   left?: (socket: AuthedSocket<Access>) => void;
@@ -78,46 +69,6 @@ interface Admitted<Access> extends AuthedSocket<Access> {
   recheck: NodeJS.Timeout;
   socket: WebSocket;
   left: (() => void) | undefined;
-}
-
-/** A close reason fits in 123 bytes of UTF-8 (RFC 6455); longer text is cut. */
-export function closeReason(reason: string): string {
-  let cut = reason;
-  while (Buffer.byteLength(cut) > 123) cut = cut.slice(0, -1);
-  return cut;
-}
-
-/** The close code and reason for a refusal: coded errors say what went wrong, anything else is ours. */
-function refusal(error: unknown): [number, string] {
-  if (isAppError(error)) {
-    if (error.kind === 'unauthenticated') return [SOCKET_CLOSE.unauthenticated, error.message];
-    if (error.kind === 'forbidden') return [SOCKET_CLOSE.forbidden, error.message];
-    if (error.kind === 'invalid') return [SOCKET_CLOSE.invalidFilter, error.message];
-  }
-  return [SOCKET_CLOSE.internalError, 'internal error'];
-}
-
-const authMessage = z.object({ type: z.literal('auth'), authorization: z.string().max(4096) });
-
-/** The credentials of an `auth` message; undefined for anything else. */
-function authorizationIn(data: RawData, isBinary: boolean): string | undefined {
-  if (isBinary) return undefined;
-  try {
-    const parsed = authMessage.safeParse(JSON.parse(rawText(data)));
-    return parsed.success ? parsed.data.authorization : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
-}
-
-function headerCredentials(request: FastifyRequest): SocketCredentials {
-  const apiKey = request.headers['x-api-key'];
-  return { authorization: request.headers.authorization, apiKey: Array.isArray(apiKey) ? apiKey[0] : apiKey };
 }
 
 /**
