@@ -12,7 +12,7 @@ import { VERDICTS, type ResultOutput } from './ingest.dto.ts';
 import type { LiveBus } from './live-bus.ts';
 import type { StoredResult } from './results.writer.ts';
 
-export type { Authenticate } from '../../platform/http/authed-socket.protocol.ts';
+/** GET /ws/live's limits are the door's (docs/live.md). */
 export type LiveOptions = AuthedSocketOptions;
 export const LIVE_DEFAULTS: LiveOptions = AUTHED_SOCKET_DEFAULTS;
 

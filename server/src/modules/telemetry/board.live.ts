@@ -14,8 +14,6 @@ import type { Logger } from '../../platform/logger.ts';
 import { coalesce, parseSignal, type BoardEvent } from './board.events.ts';
 import { SIGNAL_CHANNEL } from './signals.types.ts';
 
-export type { Authenticate } from '../../platform/http/authed-socket.protocol.ts';
-
 export interface BoardLiveOptions extends AuthedSocketOptions {
   /** At most one frame per socket this often: bursts are coalesced into it. */
   flushMs: number;
