@@ -1,4 +1,4 @@
-import { type Browser } from 'playwright-core';
+import type { Browser, BrowserContext, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_SCOPE } from '../server/src/platform/db/database.ts';
 import type { MachineState } from '../server/src/modules/telemetry/index.ts';
@@ -8,7 +8,8 @@ import { startServer } from './server.ts';
 /**
  * The live machine board in Chromium: a machine's card turns from running to fault as the machine
  * reports it, without a reload (over GET /ws/machines), and shows "stale" when its source goes silent;
- * the machine page draws the state timeline and a chart of a reading posted over HTTP.
+ * the machine page draws the state timeline and a chart of a reading posted over HTTP. Its socket
+ * (the web app's one live-socket hook) authenticates, comes back after a cut and stops on a refusal.
  */
 
 type RunningServer = Awaited<ReturnType<typeof startServer>>;
@@ -34,6 +35,19 @@ afterAll(async () => {
   await browser?.close();
   await srv?.close();
 }, 60_000);
+
+/** Signs the admin in and opens the site's machine board; page errors are collected. */
+async function openBoard(context: BrowserContext, siteId: number) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await signIn(page, srv.admin.username, srv.admin.password);
+  await page.getByRole('link', { name: 'Machine board' }).click();
+  await page.getByRole('heading', { name: 'Machine board' }).waitFor();
+  if (await page.getByLabel('Site').isVisible()) await page.getByLabel('Site').selectOption(String(siteId));
+  return { page, errors };
+}
 
 describe('machine board in the browser', () => {
   it('turns a card live, shows stale data, and draws the timeline and readings on the machine page', async () => {
@@ -61,17 +75,8 @@ describe('machine board in the browser', () => {
       viewport: { width: 1024, height: 768 },
       hasTouch: true,
     });
-    const page = await context.newPage();
-    page.setDefaultTimeout(UI_TIMEOUT);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
     try {
-      await signIn(page, srv.admin.username, srv.admin.password);
-
-      await page.getByRole('link', { name: 'Machine board' }).click();
-      await page.getByRole('heading', { name: 'Machine board' }).waitFor();
-      if (await page.getByLabel('Site').isVisible())
-        await page.getByLabel('Site').selectOption(String(site.id));
+      const { page, errors } = await openBoard(context, site.id);
       const card = page.getByTestId(`machine-card-${machine.code}`);
       await card.and(page.locator('[data-state="running"]')).waitFor();
       await page.locator('[data-testid="board-live-status"][data-state="live"]').waitFor();
@@ -112,4 +117,50 @@ describe('machine board in the browser', () => {
       await context.close();
     }
   }, 120_000);
+
+  // The web app's one live-socket hook (web/src/lib/use-live-socket.ts), through the board. Sockets pass
+  // through Playwright's WebSocket routing, which forwards to the real server and lets the test close
+  // the page's side with any code.
+  it('authenticates its socket, comes back after a cut, and stops on a refusal with its reason', async () => {
+    const { site } = await buildPlant(callApi, { prefix: 'LS', siteName: 'Socket hall', criticality: 'B' });
+    const context = await browser.newContext({ baseURL: srv.url, locale: 'en-US' });
+    const sockets: WebSocketRoute[] = [];
+    const sent: string[] = [];
+    await context.routeWebSocket(/\/ws\/machines/, (socket) => {
+      const server = socket.connectToServer();
+      socket.onMessage((message) => {
+        sent.push(String(message));
+        server.send(message);
+      });
+      sockets.push(socket);
+    });
+    try {
+      const { page, errors } = await openBoard(context, site.id);
+      const badge = page.getByTestId('board-live-status');
+      const state = () => badge.getAttribute('data-state');
+      await expect.poll(state, { timeout: UI_TIMEOUT }).toBe('live');
+      expect(JSON.parse(sent.at(-1)!)).toMatchObject({
+        type: 'auth',
+        authorization: expect.stringMatching(/^Bearer \S+$/),
+      });
+
+      // The connection is cut: the badge says so, and the hook is back by itself (backoff from 1 s).
+      const before = sockets.length;
+      await sockets.at(-1)!.close({ code: 1001, reason: 'server shutting down' });
+      await expect.poll(state, { timeout: UI_TIMEOUT }).toBe('reconnecting');
+      await expect.poll(state, { timeout: UI_TIMEOUT }).toBe('live');
+      expect(sockets.length).toBe(before + 1);
+
+      // A refusal no retry fixes: the badge says refused, with the server's reason, and stays so.
+      await sockets.at(-1)!.close({ code: 4403, reason: 'This site is not one of yours' });
+      await expect.poll(state, { timeout: UI_TIMEOUT }).toBe('refused');
+      expect(await badge.getAttribute('title')).toBe('This site is not one of yours');
+      await page.waitForTimeout(2_500);
+      expect(sockets.length).toBe(before + 1);
+      expect(await state()).toBe('refused');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

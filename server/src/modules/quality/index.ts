@@ -11,7 +11,8 @@ import { createQualityAnalytics } from './analytics.service.ts';
 import { analyticsRoutes } from './analytics.routes.ts';
 import { createAlertService } from './alerts.service.ts';
 import { createDeadLetterService, deadLetterRoutes } from './dead-letters.ts';
-import { liveRoutes, type Authenticate } from './live.routes.ts';
+import type { Authenticate } from '../../platform/http/authed-socket.protocol.ts';
+import { liveRoutes } from './live.routes.ts';
 import { registerQualityGraphql } from './quality.graphql.ts';
 import { registerResultGraphql } from './results.graphql.ts';
 

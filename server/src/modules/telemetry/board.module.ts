@@ -1,13 +1,14 @@
 import type { Database, Tx } from '../../platform/db/database.ts';
 import type { Builder } from '../../platform/graphql/builder.ts';
 import type { HomApp } from '../../platform/http/types.ts';
+import type { Authenticate } from '../../platform/http/authed-socket.protocol.ts';
 import { registerBoardGraphql } from './board.graphql.ts';
-import { boardLiveRoutes, type Authenticate } from './board.live.ts';
+import { boardLiveRoutes } from './board.live.ts';
 import { boardRoutes } from './board.routes.ts';
 import { createBoardService, type MountedTool, type ShiftOee, type Sparklines } from './board.service.ts';
 import { sparklines } from './reading.series.repository.ts';
 
-export type { Authenticate } from './board.live.ts';
+export type { Authenticate } from '../../platform/http/authed-socket.protocol.ts';
 export type { MountedTool, ShiftOee, Sparklines } from './board.service.ts';
 
 export interface BoardPartDeps {

@@ -8,12 +8,13 @@ import { PageHeader } from '../../components/ui/page-header.tsx';
 import { PageSpinner } from '../../components/ui/spinner.tsx';
 import { formatMoment } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
+import type { LiveStatus } from '../../lib/use-live-socket.ts';
 import { useCurrentUser } from '../auth/use-current-user.ts';
 import { fetchSites, siteKeys } from '../sites/sites-api.ts';
 import { boardKeys, fetchBoard, MACHINE_STATES, type BoardMachine } from './board-api.ts';
 import { MachineCard } from './machine-card.tsx';
 import { stateColour } from './state-colours.ts';
-import { useBoardLive, type LiveStatus } from './use-board-live.ts';
+import { useBoardLive } from './use-board-live.ts';
 
 const SITE_KEY = 'hom.board.site';
 /** Read again this often even while the socket is quiet (sparklines, OEE, a missed event). */

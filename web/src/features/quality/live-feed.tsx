@@ -7,9 +7,10 @@ import { Badge } from '../../components/ui/badge.tsx';
 import { Button } from '../../components/ui/button.tsx';
 import { EmptyState, ErrorState } from '../../components/ui/empty-state.tsx';
 import { PageSpinner } from '../../components/ui/spinner.tsx';
+import type { LiveStatus } from '../../lib/use-live-socket.ts';
 import { fetchResults, qualityKeys, type TestResult } from './quality-api.ts';
 import { formatClockTime, formatValue, limitsText, verdictTone } from './quality-format.ts';
-import { LIVE_KEEP, type LiveStatus } from './use-live-results.ts';
+import { LIVE_KEEP } from './use-live-results.ts';
 
 const HISTORY = 50;
 
