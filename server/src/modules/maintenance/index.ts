@@ -16,6 +16,7 @@ export { unexplainedRoutes } from './unexplained.routes.ts';
 export { STOP_CAUSES, type StopCause } from './unexplained.dto.ts';
 export {
   closeAutomaticDowntime,
+  closeAutomaticDowntimes,
   latestDowntimesOf,
   openAutomaticDowntime,
   recordPastAutomaticDowntime,

@@ -132,8 +132,8 @@ export function createIngestLanes(options: LaneOptions) {
     const dataMachines = new Set<number>();
     let latest = 0;
     await options.db.transaction(SYSTEM_SCOPE, async (tx) => {
+      for (const run of runsOf(batch)) await writeRun(tx, run);
       for (const entry of batch) {
-        await writeEntry(tx, entry);
         if (entry.type === 'count' || entry.type === 'state') {
           dataMachines.add(entry.machine.machine_id);
           latest = Math.max(latest, entry.received_at);
@@ -158,27 +158,44 @@ export function createIngestLanes(options: LaneOptions) {
     }
   }
 
-  async function writeEntry(tx: Tx, entry: IngestEntry): Promise<void> {
-    const ref = { machine_id: entry.machine.machine_id, site_id: entry.machine.site_id };
-    switch (entry.type) {
+  /** A run of counts or of states goes to the recorder's batch form (one statement per step). */
+  async function writeRun(tx: Tx, run: Run): Promise<void> {
+    switch (run.type) {
       case 'count':
-        await options.signals.recordCount(tx, {
-          ...ref,
-          kind: entry.kind,
-          counter_value: entry.counter_value,
-          source: 'opcua',
-          at: entry.at,
-        });
+        await options.signals.recordCounts(
+          tx,
+          run.entries.map((entry) => ({
+            machine_id: entry.machine.machine_id,
+            site_id: entry.machine.site_id,
+            kind: entry.kind,
+            counter_value: entry.counter_value,
+            source: 'opcua',
+            at: entry.at,
+          })),
+        );
         return;
       case 'state':
-        await options.signals.recordState(tx, {
-          ...ref,
-          state: entry.state,
-          raw_value: entry.raw_value,
-          source: 'opcua',
-          at: entry.at,
-        });
+        await options.signals.recordStates(
+          tx,
+          run.entries.map((entry) => ({
+            machine_id: entry.machine.machine_id,
+            site_id: entry.machine.site_id,
+            state: entry.state,
+            raw_value: entry.raw_value,
+            source: 'opcua',
+            at: entry.at,
+          })),
+        );
         return;
+      case 'other':
+        await writeEntry(tx, run.entry);
+        return;
+    }
+  }
+
+  async function writeEntry(tx: Tx, entry: OtherEntry): Promise<void> {
+    const ref = { machine_id: entry.machine.machine_id, site_id: entry.machine.site_id };
+    switch (entry.type) {
       case 'stale':
         await options.signals.markStale(tx, { ...ref, source: 'opcua', reason: entry.reason, at: entry.at });
         return;
@@ -250,6 +267,33 @@ export function createIngestLanes(options: LaneOptions) {
   };
 }
 export type IngestLanes = ReturnType<typeof createIngestLanes>;
+
+type CountEntry = Extract<IngestEntry, { type: 'count' }>;
+type StateEntry = Extract<IngestEntry, { type: 'state' }>;
+type OtherEntry = Exclude<IngestEntry, CountEntry | StateEntry>;
+type Run =
+  | { type: 'count'; entries: CountEntry[] }
+  | { type: 'state'; entries: StateEntry[] }
+  | { type: 'other'; entry: OtherEntry };
+
+/**
+ * The batch as runs of consecutive counts, of consecutive states, and single other entries, in order:
+ * each machine's entries keep their order (a run's values of one machine are taken in time order).
+ */
+export function runsOf(batch: readonly IngestEntry[]): Run[] {
+  const runs: Run[] = [];
+  for (const entry of batch) {
+    const last = runs.at(-1);
+    if (entry.type === 'count') {
+      if (last?.type === 'count') last.entries.push(entry);
+      else runs.push({ type: 'count', entries: [entry] });
+    } else if (entry.type === 'state') {
+      if (last?.type === 'state') last.entries.push(entry);
+      else runs.push({ type: 'state', entries: [entry] });
+    } else runs.push({ type: 'other', entry });
+  }
+  return runs;
+}
 
 function countKey(entry: { machine: MachineRef; kind: CountKind }): string {
   return `${entry.machine.machine_id}:${entry.kind}`;
