@@ -78,14 +78,15 @@ export async function streamAnchors(
     select s.ord::int as ord, a.counter_value as anchor_value,
       (select count(*) from tool_shot_readings r
         where r.tool_id = s.tool_id and r.mounting_id = s.mounting_id
-          and (a.id is null or r.taken_at > a.taken_at or (r.taken_at = a.taken_at and r.id > a.id)))::int as after
+          and r.taken_at >= coalesce(a.taken_at, '-infinity'::timestamptz)
+          and (a.id is null or r.taken_at > a.taken_at or r.id > a.id))::int as after
       from unnest(${column('tool_id')}::bigint[], ${column('mounting_id')}::bigint[],
                   ${column('taken_at')}::timestamptz[], ${column('id')}::bigint[])
            with ordinality as s(tool_id, mounting_id, taken_at, id, ord)
       left join lateral (
         select r.id, r.taken_at, r.counter_value from tool_shot_readings r
          where r.tool_id = s.tool_id and r.mounting_id = s.mounting_id and r.kind = 'counter'
-           and (r.taken_at < s.taken_at or (r.taken_at = s.taken_at and r.id < s.id))
+           and r.taken_at <= s.taken_at and (r.taken_at < s.taken_at or r.id < s.id)
          order by r.taken_at desc, r.id desc limit 1) a on true`.execute(tx);
   const found = streams.map(() => ({ anchorValue: null as number | null, inOrder: false }));
   for (const row of rows)

@@ -5,6 +5,7 @@ import type { SignalRecorder } from '../signals.service.ts';
 import type { CountKind, MachineRef, MachineState } from '../signals.types.ts';
 import type { ConnectionStatus } from './opcua.dto.ts';
 import * as connections from './opcua.repository.ts';
+import { runsOf, type OtherEntry, type Run } from './opcua.runs.ts';
 
 /** One thing the ingest process writes, in the order it happened for its machine. */
 export type IngestEntry =
@@ -267,33 +268,6 @@ export function createIngestLanes(options: LaneOptions) {
   };
 }
 export type IngestLanes = ReturnType<typeof createIngestLanes>;
-
-type CountEntry = Extract<IngestEntry, { type: 'count' }>;
-type StateEntry = Extract<IngestEntry, { type: 'state' }>;
-type OtherEntry = Exclude<IngestEntry, CountEntry | StateEntry>;
-type Run =
-  | { type: 'count'; entries: CountEntry[] }
-  | { type: 'state'; entries: StateEntry[] }
-  | { type: 'other'; entry: OtherEntry };
-
-/**
- * The batch as runs of consecutive counts, of consecutive states, and single other entries, in order:
- * each machine's entries keep their order (a run's values of one machine are taken in time order).
- */
-export function runsOf(batch: readonly IngestEntry[]): Run[] {
-  const runs: Run[] = [];
-  for (const entry of batch) {
-    const last = runs.at(-1);
-    if (entry.type === 'count') {
-      if (last?.type === 'count') last.entries.push(entry);
-      else runs.push({ type: 'count', entries: [entry] });
-    } else if (entry.type === 'state') {
-      if (last?.type === 'state') last.entries.push(entry);
-      else runs.push({ type: 'state', entries: [entry] });
-    } else runs.push({ type: 'other', entry });
-  }
-  return runs;
-}
 
 function countKey(entry: { machine: MachineRef; kind: CountKind }): string {
   return `${entry.machine.machine_id}:${entry.kind}`;
