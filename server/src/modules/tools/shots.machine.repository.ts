@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/database.ts';
 import type {} from './tools.schema.ts';
-import type { DeltaResult } from './shots.deltas.ts';
 import { readingColumns, type ReadingRow } from './shots.repository.ts';
 
 /**
@@ -17,9 +16,12 @@ export interface MachineReading {
   taken_at: Date;
   counter_value: number;
   mounting_id: number;
+  delta: number;
+  is_reset: boolean;
+  is_rollover: boolean;
 }
 
-/** Inserts machine counter readings; a key (tool, taken_at, 'machine') already taken is skipped. */
+/** Inserts machine counter readings with their deltas; a key (tool, taken_at, 'machine') already taken is skipped. */
 export async function insertMachineReadings(
   tx: Tx,
   readings: readonly MachineReading[],
@@ -27,11 +29,15 @@ export async function insertMachineReadings(
   if (readings.length === 0) return [];
   const column = <K extends keyof MachineReading>(key: K) => readings.map((reading) => reading[key]);
   const { rows } = await sql<ReadingRow>`
-    insert into tool_shot_readings as r (tool_id, site_id, taken_at, source, kind, counter_value, mounting_id)
-    select u.tool_id, u.site_id, u.taken_at, 'machine', 'counter', u.counter_value, u.mounting_id
+    insert into tool_shot_readings as r
+      (tool_id, site_id, taken_at, source, kind, counter_value, mounting_id, delta, is_reset, is_rollover)
+    select u.tool_id, u.site_id, u.taken_at, 'machine', 'counter', u.counter_value, u.mounting_id,
+           u.delta, u.is_reset, u.is_rollover
       from unnest(${column('tool_id')}::bigint[], ${column('site_id')}::bigint[],
                   ${column('taken_at')}::timestamptz[], ${column('counter_value')}::bigint[],
-                  ${column('mounting_id')}::bigint[]) as u(tool_id, site_id, taken_at, counter_value, mounting_id)
+                  ${column('mounting_id')}::bigint[], ${column('delta')}::bigint[],
+                  ${column('is_reset')}::boolean[], ${column('is_rollover')}::boolean[])
+           as u(tool_id, site_id, taken_at, counter_value, mounting_id, delta, is_reset, is_rollover)
     on conflict (tool_id, taken_at, source) do nothing
     returning ${columns('r')}`.execute(tx);
   return rows;
@@ -53,73 +59,40 @@ export async function machineReadingsByKey(
   return rows;
 }
 
-export interface StreamStart {
-  tool_id: number;
-  mounting_id: number;
-  /** The stream's first new reading. */
-  taken_at: Date;
-  id: number;
-  /** How many new readings the stream got. */
-  added: number;
+/** The newest reading of each mounting stream (tool, mounting), aligned with `streams`; null when none. */
+export async function streamHeads(
+  tx: Tx,
+  streams: readonly { tool_id: number; mounting_id: number }[],
+): Promise<({ taken_at: Date; kind: string; counter_value: number | null } | null)[]> {
+  if (streams.length === 0) return [];
+  const { rows } = await sql<{ ord: number; taken_at: Date; kind: string; counter_value: number | null }>`
+    select s.ord::int as ord, h.taken_at, h.kind, h.counter_value
+      from unnest(${streams.map((x) => x.tool_id)}::bigint[], ${streams.map((x) => x.mounting_id)}::bigint[])
+           with ordinality as s(tool_id, mounting_id, ord)
+      join lateral (
+        select r.taken_at, r.kind, r.counter_value from tool_shot_readings r
+         where r.tool_id = s.tool_id and r.mounting_id = s.mounting_id
+         order by r.taken_at desc, r.id desc limit 1) h on true`.execute(tx);
+  const heads: ({ taken_at: Date; kind: string; counter_value: number | null } | null)[] = streams.map(
+    () => null,
+  );
+  for (const { ord, ...head } of rows) heads[ord - 1] = head;
+  return heads;
 }
 
 /**
- * For each mounting stream: the last counter reading before its first new one (the anchor), and whether
- * readings other than the new ones lie after the anchor (then the new ones came out of order).
- * Aligned with `streams`.
+ * Adds each tool's change to its total and moves its last reading instant to `last_at` when later, in
+ * one statement (readings are only ever added, so the latest is the greater of the two).
  */
-export async function streamAnchors(
-  tx: Tx,
-  streams: readonly StreamStart[],
-): Promise<{ anchorValue: number | null; inOrder: boolean }[]> {
-  if (streams.length === 0) return [];
-  const column = <K extends keyof StreamStart>(key: K) => streams.map((stream) => stream[key]);
-  const { rows } = await sql<{ ord: number; anchor_value: number | null; after: number }>`
-    select s.ord::int as ord, a.counter_value as anchor_value,
-      (select count(*) from tool_shot_readings r
-        where r.tool_id = s.tool_id and r.mounting_id = s.mounting_id
-          and r.taken_at >= coalesce(a.taken_at, '-infinity'::timestamptz)
-          and (a.id is null or r.taken_at > a.taken_at or r.id > a.id))::int as after
-      from unnest(${column('tool_id')}::bigint[], ${column('mounting_id')}::bigint[],
-                  ${column('taken_at')}::timestamptz[], ${column('id')}::bigint[])
-           with ordinality as s(tool_id, mounting_id, taken_at, id, ord)
-      left join lateral (
-        select r.id, r.taken_at, r.counter_value from tool_shot_readings r
-         where r.tool_id = s.tool_id and r.mounting_id = s.mounting_id and r.kind = 'counter'
-           and r.taken_at <= s.taken_at and (r.taken_at < s.taken_at or r.id < s.id)
-         order by r.taken_at desc, r.id desc limit 1) a on true`.execute(tx);
-  const found = streams.map(() => ({ anchorValue: null as number | null, inOrder: false }));
-  for (const row of rows)
-    found[row.ord - 1] = {
-      anchorValue: row.anchor_value,
-      inOrder: row.after === streams[row.ord - 1]?.added,
-    };
-  return found;
-}
-
-/** Stores changed deltas in one statement. */
-export async function storeDeltas(tx: Tx, results: readonly DeltaResult[]): Promise<void> {
-  if (results.length === 0) return;
-  await sql`
-    update tool_shot_readings r
-       set delta = u.delta, is_reset = u.is_reset, is_rollover = u.is_rollover
-      from unnest(${results.map((r) => r.id)}::bigint[], ${results.map((r) => r.delta)}::bigint[],
-                  ${results.map((r) => r.is_reset)}::boolean[], ${results.map((r) => r.is_rollover)}::boolean[])
-           as u(id, delta, is_reset, is_rollover)
-     where r.id = u.id`.execute(tx);
-}
-
-/** Adds each tool's change to its total and refreshes its last reading instant, in one statement. */
 export async function addToTotals(
   tx: Tx,
-  changes: readonly { tool_id: number; change: number }[],
+  changes: readonly { tool_id: number; change: number; last_at: Date }[],
 ): Promise<void> {
   if (changes.length === 0) return;
   await sql`
     update tools t
-       set total_shots = t.total_shots + u.change,
-           last_reading_at = (select max(r.taken_at) from tool_shot_readings r where r.tool_id = t.id)
-      from unnest(${changes.map((c) => c.tool_id)}::bigint[], ${changes.map((c) => c.change)}::bigint[])
-           as u(tool_id, change)
+       set total_shots = t.total_shots + u.change, last_reading_at = greatest(t.last_reading_at, u.last_at)
+      from unnest(${changes.map((c) => c.tool_id)}::bigint[], ${changes.map((c) => c.change)}::bigint[],
+                  ${changes.map((c) => c.last_at)}::timestamptz[]) as u(tool_id, change, last_at)
      where t.id = u.tool_id`.execute(tx);
 }

@@ -1,14 +1,7 @@
 import type { Tx } from '../../platform/db/database.ts';
 import * as mountings from './mounting.repository.ts';
-import {
-  changedDeltas,
-  conflictOf,
-  recomputeStream,
-  rulesOf,
-  sameReading,
-  type LockedTool,
-} from './shots.apply.ts';
-import { computeDeltas, EMPTY_STATE, readingKey, type DeltaResult } from './shots.deltas.ts';
+import { conflictOf, recomputeStream, rulesOf, sameReading, type LockedTool } from './shots.apply.ts';
+import { computeDeltas, EMPTY_STATE, readingKey } from './shots.deltas.ts';
 import * as batch from './shots.machine.repository.ts';
 import type { NewReading, ReadingRow } from './shots.repository.ts';
 import * as tools from './tool.repository.ts';
@@ -44,10 +37,7 @@ function machineReading(tool: LockedTool, mountingId: number, input: MachineCycl
 }
 
 /** Checks that readings not stored again (their key was taken) are the same readings; else a conflict. */
-async function checkRepeats(
-  tx: Tx,
-  repeats: readonly { tool: LockedTool; values: NewReading }[],
-): Promise<void> {
+async function checkRepeats(tx: Tx, repeats: readonly Omit<Wanted, 'index'>[]): Promise<void> {
   if (repeats.length === 0) return;
   const stored = new Map(
     (
@@ -63,14 +53,76 @@ async function checkRepeats(
   }
 }
 
+interface Wanted {
+  index: number;
+  tool: LockedTool;
+  values: NewReading;
+}
+
+/**
+ * The deltas of each stream's new readings when they all come after its newest stored reading (the
+ * common case: computed here from that reading, stored with the insert); the other streams are left
+ * to the one-by-one recomputation (`fallback`).
+ */
+async function planDeltas(
+  tx: Tx,
+  wanted: readonly Wanted[],
+): Promise<{ readings: batch.MachineReading[]; fallback: Set<string> }> {
+  const streams = new Map<string, Wanted[]>();
+  for (const entry of wanted) {
+    const key = streamKey(entry.values);
+    streams.set(key, [...(streams.get(key) ?? []), entry]);
+  }
+  const groups = [...streams.values()].map((entries) =>
+    entries.sort((x, y) => x.values.taken_at.getTime() - y.values.taken_at.getTime()),
+  );
+  const heads = await batch.streamHeads(
+    tx,
+    groups.map((entries) => ({
+      tool_id: entries[0]?.values.tool_id ?? 0,
+      mounting_id: entries[0]?.values.mounting_id ?? 0,
+    })),
+  );
+  const readings: batch.MachineReading[] = [];
+  const fallback = new Set<string>();
+  for (const [position, entries] of groups.entries()) {
+    const first = entries[0];
+    if (!first) continue;
+    const head = heads[position] ?? null;
+    const inOrder = !head || (head.kind === 'counter' && head.taken_at < first.values.taken_at);
+    if (!inOrder) fallback.add(streamKey(first.values));
+    const deltas = inOrder
+      ? computeDeltas(
+          entries.map((entry, id) => ({ ...entry.values, id })),
+          rulesOf({ kind: 'mounting', mounting_id: first.values.mounting_id ?? 0 }, first.tool),
+          head ? { prev: head.counter_value, pending: 0 } : EMPTY_STATE,
+        )
+      : [];
+    for (const [id, { values }] of entries.entries()) {
+      const delta = deltas[id];
+      readings.push({
+        tool_id: values.tool_id,
+        site_id: values.site_id,
+        taken_at: values.taken_at,
+        counter_value: values.counter_value ?? 0,
+        mounting_id: values.mounting_id ?? 0,
+        delta: delta?.delta ?? 0,
+        is_reset: delta?.is_reset ?? false,
+        is_rollover: delta?.is_rollover ?? false,
+      });
+    }
+  }
+  return { readings, fallback };
+}
+
 /**
  * Machines' cycle counters as shots of the tools mounted on them at each instant, for a whole batch:
  * the mountings of every (machine, instant) in one query, the tools locked in id order in one
- * statement, the readings inserted in one, each stream's anchor in one, the deltas stored in one and
- * the totals in one; the PM check runs once for all tools that got readings. A stream whose new
- * readings are not all after its newest stored one (values out of order) is recomputed the one-by-one
- * way (shots.apply.ts). Same rules and results as one value at a time in time order; re-delivery
- * changes nothing. Aligned with `inputs`.
+ * statement, each stream's newest reading in one query, the readings with their deltas inserted in
+ * one, the totals updated in one; the PM check runs once for all tools that got readings. A stream
+ * whose new readings are not all after its newest stored one (values out of order) is recomputed the
+ * one-by-one way (shots.apply.ts). Same rules and results as one value at a time in time order;
+ * re-delivery changes nothing. Aligned with `inputs`.
  */
 export async function recordMachineCycleBatch(
   tx: Tx,
@@ -83,8 +135,8 @@ export async function recordMachineCycleBatch(
   const toolIds = [...new Set(mounted.map((m) => m.tool_id))].sort((a, b) => a - b);
   const locked = new Map((await tools.lockTools(tx, toolIds)).map((tool) => [tool.id, tool]));
 
-  const wanted = new Map<string, { index: number; tool: LockedTool; values: NewReading }>();
-  const repeats: { tool: LockedTool; values: NewReading }[] = [];
+  const wanted = new Map<string, Wanted>();
+  const repeats: Omit<Wanted, 'index'>[] = [];
   for (const mounting of mounted) {
     const tool = locked.get(mounting.tool_id);
     const input = inputs[mounting.index];
@@ -95,72 +147,46 @@ export async function recordMachineCycleBatch(
     if (wanted.has(key)) repeats.push({ tool, values });
     else wanted.set(key, { index: mounting.index, tool, values });
   }
-  const inserted = await batch.insertMachineReadings(
-    tx,
-    [...wanted.values()].map(({ values }) => ({
-      tool_id: values.tool_id,
-      site_id: values.site_id,
-      taken_at: values.taken_at,
-      counter_value: values.counter_value ?? 0,
-      mounting_id: values.mounting_id ?? 0,
-    })),
-  );
+  const { readings, fallback } = await planDeltas(tx, [...wanted.values()]);
+  const inserted = await batch.insertMachineReadings(tx, readings);
   const insertedKeys = new Set(inserted.map(readingKey));
-  for (const [key, entry] of wanted) if (!insertedKeys.has(key)) repeats.push(entry);
+  for (const [key, entry] of wanted)
+    if (!insertedKeys.has(key)) {
+      repeats.push(entry);
+      fallback.add(streamKey(entry.values)); // its neighbours' deltas were planned with it
+    }
   await checkRepeats(tx, repeats);
   if (inserted.length === 0) return results;
 
-  const streams = new Map<string, ReadingRow[]>();
-  for (const row of inserted) streams.set(streamKey(row), [...(streams.get(streamKey(row)) ?? []), row]);
-  const firsts = [...streams.values()].map((rows) =>
-    rows.reduce((a, b) => (b.taken_at < a.taken_at || (+b.taken_at === +a.taken_at && b.id < a.id) ? b : a)),
-  );
-  const anchors = await batch.streamAnchors(
-    tx,
-    firsts.map((first) => ({
-      tool_id: first.tool_id,
-      mounting_id: first.mounting_id ?? 0,
-      taken_at: first.taken_at,
-      id: first.id,
-      added: streams.get(streamKey(first))?.length ?? 0,
-    })),
-  );
-
-  const changes = new Map<number, number>();
-  const shotsOf = new Map<number, number>();
-  const toStore: DeltaResult[] = [];
-  for (const [position, first] of firsts.entries()) {
-    const tool = locked.get(first.tool_id);
-    const rows = streams.get(streamKey(first)) ?? [];
-    const found = anchors[position];
-    if (!tool || !found) continue;
-    let change: number;
-    if (found.inOrder) {
-      const computed = computeDeltas(
-        rows,
-        rulesOf({ kind: 'mounting', mounting_id: first.mounting_id ?? 0 }, tool),
-        found.anchorValue === null ? EMPTY_STATE : { prev: found.anchorValue, pending: 0 },
-      );
-      const stream = changedDeltas(rows, computed);
-      toStore.push(...stream.changed);
-      change = stream.change;
-      for (const result of computed) shotsOf.set(result.id, result.delta);
-    } else {
-      // Out of order: the stream after the anchor is recomputed and stored one reading at a time.
-      ({ change } = await recomputeStream(
-        tx,
-        tool,
-        { kind: 'mounting', mounting_id: first.mounting_id ?? 0 },
-        first,
-      ));
-      shotsOf.set(first.id, change);
-    }
-    changes.set(tool.id, (changes.get(tool.id) ?? 0) + change);
+  const shotsOf = new Map<number, number>(inserted.map((row) => [row.id, row.delta]));
+  const changes = new Map<number, { change: number; last_at: Date }>();
+  const firstOf = new Map<string, ReadingRow>();
+  for (const row of inserted) {
+    const key = streamKey(row);
+    const first = firstOf.get(key);
+    if (!first || row.taken_at < first.taken_at) firstOf.set(key, row);
+    const tool = changes.get(row.tool_id) ?? { change: 0, last_at: row.taken_at };
+    tool.change += row.delta; // as inserted: planned in order, 0 where out of order
+    if (row.taken_at > tool.last_at) tool.last_at = row.taken_at;
+    changes.set(row.tool_id, tool);
   }
-  await batch.storeDeltas(tx, toStore);
+  for (const [key, first] of firstOf) {
+    const tool = locked.get(first.tool_id);
+    const total = changes.get(first.tool_id);
+    if (!fallback.has(key) || !tool || !total) continue;
+    // Out of order: the stream after the anchor is recomputed and stored one reading at a time.
+    const { change } = await recomputeStream(
+      tx,
+      tool,
+      { kind: 'mounting', mounting_id: first.mounting_id ?? 0 },
+      first,
+    );
+    shotsOf.set(first.id, (shotsOf.get(first.id) ?? 0) + change);
+    total.change += change;
+  }
   await batch.addToTotals(
     tx,
-    [...changes].map(([tool_id, change]) => ({ tool_id, change })),
+    [...changes].map(([tool_id, total]) => ({ tool_id, ...total })),
   );
 
   for (const row of inserted) {
