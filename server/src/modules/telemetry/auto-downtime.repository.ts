@@ -138,7 +138,7 @@ export async function cycleGapBefore(tx: Tx, machineId: number, at: Date): Promi
 
 /**
  * `cycleGapBefore` for many cycles in one query: aligned with `cycles`, undefined where the machine
- * had no counted cycle before.
+ * had no counted cycle before, or has no ideal cycle time (its own or a tool's: then no gap is a stop).
  */
 export async function cycleGapsBefore(
   tx: Tx,
@@ -154,6 +154,9 @@ export async function cycleGapsBefore(
     from unnest(${cycles.map((c) => c.machine_id)}::bigint[], ${cycles.map((c) => c.at)}::timestamptz[])
          with ordinality as i(machine_id, at, ord)
     join machines m on m.id = i.machine_id
+      -- Without an ideal cycle time anywhere (machine or a tool it ever had) no gap is a stop.
+      and (m.ideal_cycle_seconds is not null or exists (select 1 from tool_mountings tm
+        join tools t on t.id = tm.tool_id where tm.machine_id = m.id and t.ideal_cycle_seconds is not null))
     join lateral (
       select c.at from machine_counts c
       where c.machine_id = m.id and c.kind = 'cycle' and c.delta > 0 and c.at < i.at
