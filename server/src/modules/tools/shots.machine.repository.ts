@@ -59,7 +59,10 @@ export async function machineReadingsByKey(
   return rows;
 }
 
-/** The newest reading of each mounting stream (tool, mounting), aligned with `streams`; null when none. */
+/**
+ * The newest reading of each mounting stream (tool, mounting), aligned with `streams`; null when none.
+ * A mounting stream has one reading per instant (its readings are all the machine's, keyed by instant).
+ */
 export async function streamHeads(
   tx: Tx,
   streams: readonly { tool_id: number; mounting_id: number }[],
@@ -72,7 +75,7 @@ export async function streamHeads(
       join lateral (
         select r.taken_at, r.kind, r.counter_value from tool_shot_readings r
          where r.tool_id = s.tool_id and r.mounting_id = s.mounting_id
-         order by r.taken_at desc, r.id desc limit 1) h on true`.execute(tx);
+         order by r.taken_at desc limit 1) h on true`.execute(tx);
   const heads: ({ taken_at: Date; kind: string; counter_value: number | null } | null)[] = streams.map(
     () => null,
   );
