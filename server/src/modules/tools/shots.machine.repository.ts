@@ -59,27 +59,44 @@ export async function machineReadingsByKey(
   return rows;
 }
 
+export interface StreamHead {
+  /** The stream's own reading at the tool's last reading instant, when there is one. */
+  head: { kind: string; counter_value: number | null } | null;
+  /** The stream has a reading after the tool's last reading instant (or any, without one). */
+  newer: boolean;
+}
+
 /**
- * The newest reading of each mounting stream (tool, mounting), aligned with `streams`; null when none.
- * A mounting stream has one reading per instant (its readings are all the machine's, keyed by instant).
+ * For each mounting stream: its reading at the tool's last reading instant (a unique-key probe) and
+ * whether it has any reading after that instant (an index range probe, empty in the common case).
+ * When the first is there and the second is not, that reading is the stream's newest.
  */
 export async function streamHeads(
   tx: Tx,
-  streams: readonly { tool_id: number; mounting_id: number }[],
-): Promise<({ taken_at: Date; kind: string; counter_value: number | null } | null)[]> {
+  streams: readonly { tool_id: number; mounting_id: number; last_at: Date | null }[],
+): Promise<StreamHead[]> {
   if (streams.length === 0) return [];
-  const { rows } = await sql<{ ord: number; taken_at: Date; kind: string; counter_value: number | null }>`
-    select s.ord::int as ord, h.taken_at, h.kind, h.counter_value
-      from unnest(${streams.map((x) => x.tool_id)}::bigint[], ${streams.map((x) => x.mounting_id)}::bigint[])
-           with ordinality as s(tool_id, mounting_id, ord)
-      join lateral (
-        select r.taken_at, r.kind, r.counter_value from tool_shot_readings r
-         where r.tool_id = s.tool_id and r.mounting_id = s.mounting_id
-         order by r.taken_at desc limit 1) h on true`.execute(tx);
-  const heads: ({ taken_at: Date; kind: string; counter_value: number | null } | null)[] = streams.map(
-    () => null,
-  );
-  for (const { ord, ...head } of rows) heads[ord - 1] = head;
+  const { rows } = await sql<{
+    ord: number;
+    kind: string | null;
+    counter_value: number | null;
+    newer: boolean;
+  }>`
+    select s.ord::int as ord, k.kind, k.counter_value,
+      exists (select 1 from tool_shot_readings r
+               where r.mounting_id = s.mounting_id
+                 and r.taken_at > coalesce(s.last_at, '-infinity'::timestamptz)) as newer
+      from unnest(${streams.map((x) => x.tool_id)}::bigint[], ${streams.map((x) => x.mounting_id)}::bigint[],
+                  ${streams.map((x) => x.last_at)}::timestamptz[]) with ordinality as s(tool_id, mounting_id, last_at, ord)
+      left join tool_shot_readings k
+        on k.tool_id = s.tool_id and k.taken_at = s.last_at and k.source = 'machine'
+       and k.mounting_id = s.mounting_id`.execute(tx);
+  const heads: StreamHead[] = streams.map(() => ({ head: null, newer: true }));
+  for (const row of rows)
+    heads[row.ord - 1] = {
+      head: row.kind === null ? null : { kind: row.kind, counter_value: row.counter_value },
+      newer: row.newer,
+    };
   return heads;
 }
 

@@ -81,6 +81,7 @@ async function planDeltas(
     groups.map((entries) => ({
       tool_id: entries[0]?.values.tool_id ?? 0,
       mounting_id: entries[0]?.values.mounting_id ?? 0,
+      last_at: entries[0]?.tool.last_reading_at ?? null,
     })),
   );
   const readings: batch.MachineReading[] = [];
@@ -88,8 +89,15 @@ async function planDeltas(
   for (const [position, entries] of groups.entries()) {
     const first = entries[0];
     if (!first) continue;
-    const head = heads[position] ?? null;
-    const inOrder = !head || (head.kind === 'counter' && head.taken_at < first.values.taken_at);
+    // In order: nothing in the stream after the tool's last reading, and that reading is the
+    // stream's own counter reading (its newest) before the first new one, or the tool has none.
+    const found = heads[position];
+    const lastAt = first.tool.last_reading_at;
+    const head = found?.head ?? null;
+    const inOrder =
+      found !== undefined &&
+      !found.newer &&
+      (lastAt === null || (head?.kind === 'counter' && lastAt < first.values.taken_at));
     if (!inOrder) fallback.add(streamKey(first.values));
     const deltas = inOrder
       ? computeDeltas(

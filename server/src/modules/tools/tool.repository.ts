@@ -192,12 +192,14 @@ export interface LockedToolRow {
   status: string;
   counter_max: number | null;
   total_shots: number;
+  /** The newest reading's instant, any stream (readings are only ever added). */
+  last_reading_at: Date | null;
 }
 
 export async function lockTool(tx: Tx, id: number): Promise<LockedToolRow | undefined> {
   return tx
     .selectFrom('tools')
-    .select(['id', 'site_id', 'asset_number', 'status', 'counter_max', 'total_shots'])
+    .select(['id', 'site_id', 'asset_number', 'status', 'counter_max', 'total_shots', 'last_reading_at'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
@@ -208,7 +210,7 @@ export function lockTools(tx: Tx, ids: readonly number[]): Promise<LockedToolRow
   if (ids.length === 0) return Promise.resolve([]);
   return tx
     .selectFrom('tools')
-    .select(['id', 'site_id', 'asset_number', 'status', 'counter_max', 'total_shots'])
+    .select(['id', 'site_id', 'asset_number', 'status', 'counter_max', 'total_shots', 'last_reading_at'])
     .where('id', '=', sql<number>`any(${[...ids]}::bigint[])`)
     .orderBy('id')
     .forUpdate()

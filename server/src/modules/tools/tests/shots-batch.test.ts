@@ -124,4 +124,42 @@ describe('machine shots in batches', () => {
     expect((await stateOf(b.toolId)).tool?.total_shots).toBe(29 * 5);
     expect((await stateOf(b.toolId)).readings).toHaveLength(30);
   });
+
+  it('starts a new mounting’s stream from its own baseline when the tool has readings from before', async () => {
+    const { press, toolId } = await mountedPress();
+    await batch(press, [
+      [1_000, 1],
+      [1_040, 2],
+    ]);
+    const manual = await h.request({
+      method: 'POST',
+      url: `/tools/${toolId}/shots`,
+      token: h.adminToken,
+      payload: { kind: 'delta', shots: 5, taken_at: at(3).toISOString() },
+    });
+    expect(manual.statusCode).toBe(201);
+    const moved = await h.request({
+      method: 'POST',
+      url: `/tools/${toolId}/unmount`,
+      token: h.adminToken,
+      payload: { at: at(4).toISOString() },
+    });
+    expect(moved.statusCode).toBe(200);
+    const other = await buildMachine(h, (await buildLine(h, siteId)).id);
+    const mount = await h.request({
+      method: 'POST',
+      url: `/tools/${toolId}/mount`,
+      token: h.adminToken,
+      payload: { machine_id: other.id, at: at(5).toISOString() },
+    });
+    expect(mount.statusCode).toBe(201);
+    await batch(other, [
+      [77_000, 6], // the new mounting's baseline
+      [77_030, 7],
+    ]);
+    await batch(other, [[77_050, 8]]);
+    const state = await stateOf(toolId);
+    expect(state.tool?.total_shots).toBe(40 + 5 + 30 + 20);
+    expect(state.tool?.last_reading_at).toEqual(at(8));
+  });
 });
