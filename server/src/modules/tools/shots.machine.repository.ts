@@ -76,21 +76,25 @@ export async function streamHeads(
   streams: readonly { tool_id: number; mounting_id: number; last_at: Date | null }[],
 ): Promise<StreamHead[]> {
   if (streams.length === 0) return [];
+  // Laterals with limit 1, so each stays an index probe per stream (never a join over all readings).
   const { rows } = await sql<{
     ord: number;
     kind: string | null;
     counter_value: number | null;
     newer: boolean;
   }>`
-    select s.ord::int as ord, k.kind, k.counter_value,
-      exists (select 1 from tool_shot_readings r
-               where r.mounting_id = s.mounting_id
-                 and r.taken_at > coalesce(s.last_at, '-infinity'::timestamptz)) as newer
+    select s.ord::int as ord, k.kind, k.counter_value, n.found is not null as newer
       from unnest(${streams.map((x) => x.tool_id)}::bigint[], ${streams.map((x) => x.mounting_id)}::bigint[],
                   ${streams.map((x) => x.last_at)}::timestamptz[]) with ordinality as s(tool_id, mounting_id, last_at, ord)
-      left join tool_shot_readings k
-        on k.tool_id = s.tool_id and k.taken_at = s.last_at and k.source = 'machine'
-       and k.mounting_id = s.mounting_id`.execute(tx);
+      left join lateral (
+        select r.kind, r.counter_value from tool_shot_readings r
+         where r.tool_id = s.tool_id and r.taken_at = s.last_at and r.source = 'machine'
+           and r.mounting_id = s.mounting_id
+         limit 1) k on true
+      left join lateral (
+        select 1 as found from tool_shot_readings r
+         where r.mounting_id = s.mounting_id and r.taken_at > coalesce(s.last_at, '-infinity'::timestamptz)
+         limit 1) n on true`.execute(tx);
   const heads: StreamHead[] = streams.map(() => ({ head: null, newer: true }));
   for (const row of rows)
     heads[row.ord - 1] = {
