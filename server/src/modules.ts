@@ -178,7 +178,7 @@ export function createModules(deps: {
   // What machines report by themselves: states, counters, readings (OPC-UA, MQTT, HTTP).
   const telemetry = createTelemetryModule({
     db: deps.db,
-    recordMachineCycles: tools.recordMachineCycles,
+    recordMachineCycles: tools.recordMachineCycleBatch,
     log: deps.log,
     board: {
       authenticate: identity.authenticate,

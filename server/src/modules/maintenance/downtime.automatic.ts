@@ -55,18 +55,40 @@ export async function closeAutomaticDowntime(
   machineId: number,
   at: Date,
 ): Promise<{ id: number; start: Date } | null> {
-  const closed = await unexplained.closeOpenAutomatic(tx, machineId, at);
-  if (!closed) return null;
-  await machineRecords.setStatus(tx, machineId, 'operational');
-  await recordChange(tx, SYSTEM, {
-    action: 'end',
-    entity: 'downtime',
-    entityId: closed.id,
-    siteId: closed.site_id,
-    before: { end_at: null },
-    after: { end_at: at },
-  });
-  return { id: closed.id, start: closed.start_at };
+  const [closed] = await closeAutomaticDowntimes(tx, [{ machineId, at }]);
+  return closed ? { id: closed.id, start: closed.start } : null;
+}
+
+/**
+ * `closeAutomaticDowntime` for many instants in one statement (several per machine allowed): a
+ * machine's open automatic stop ends at the first of its instants after the stop began, as if they
+ * came one by one in time order. Returns the stops ended, with the instant that ended each.
+ */
+export async function closeAutomaticDowntimes(
+  tx: Tx,
+  runs: readonly { machineId: number; at: Date }[],
+): Promise<{ machineId: number; id: number; start: Date; end: Date }[]> {
+  const closed = await unexplained.closeOpenAutomaticMany(
+    tx,
+    runs.map((run) => ({ machine_id: run.machineId, at: run.at })),
+  );
+  for (const stop of closed) {
+    await machineRecords.setStatus(tx, stop.machine_id, 'operational');
+    await recordChange(tx, SYSTEM, {
+      action: 'end',
+      entity: 'downtime',
+      entityId: stop.id,
+      siteId: stop.site_id,
+      before: { end_at: null },
+      after: { end_at: stop.end_at },
+    });
+  }
+  return closed.map((stop) => ({
+    machineId: stop.machine_id,
+    id: stop.id,
+    start: stop.start_at,
+    end: stop.end_at,
+  }));
 }
 
 /**

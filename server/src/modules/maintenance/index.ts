@@ -17,6 +17,7 @@ export { registerUnexplainedGraphql } from './unexplained.graphql.ts';
 export { STOP_CAUSES, type StopCause } from './unexplained.dto.ts';
 export {
   closeAutomaticDowntime,
+  closeAutomaticDowntimes,
   latestDowntimesOf,
   openAutomaticDowntime,
   recordPastAutomaticDowntime,

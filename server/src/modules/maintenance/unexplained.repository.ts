@@ -76,19 +76,29 @@ export async function insertOpenAutomatic(
   return result.rows[0]?.id ?? null;
 }
 
-/** Ends the machine's open automatic stop at `at` (only one that began before it). */
-export async function closeOpenAutomatic(
+/**
+ * Machines ran at these instants (several per machine allowed): each machine's open automatic stop ends
+ * at the first of its instants after the stop began. Returns the stops ended, with that instant.
+ */
+export async function closeOpenAutomaticMany(
   tx: Tx,
-  machineId: number,
-  at: Date,
-): Promise<{ id: number; site_id: number; start_at: Date } | undefined> {
-  return tx
-    .updateTable('downtimes')
-    .set({ end_at: at })
-    .where('machine_id', '=', machineId)
-    .where('end_at', 'is', null)
-    .where('source', '=', 'automatic')
-    .where('start_at', '<', at)
-    .returning(['id', 'site_id', 'start_at'])
-    .executeTakeFirst();
+  runs: readonly { machine_id: number; at: Date }[],
+): Promise<{ id: number; machine_id: number; site_id: number; start_at: Date; end_at: Date }[]> {
+  if (runs.length === 0) return [];
+  const { rows } = await sql<{
+    id: number;
+    machine_id: number;
+    site_id: number;
+    start_at: Date;
+    end_at: Date;
+  }>`
+    with r as (
+      select * from unnest(${runs.map((r) => r.machine_id)}::bigint[], ${runs.map((r) => r.at)}::timestamptz[])
+        as r(machine_id, at))
+    update downtimes d
+       set end_at = (select min(r.at) from r where r.machine_id = d.machine_id and r.at > d.start_at)
+     where d.machine_id in (select machine_id from r) and d.end_at is null and d.source = 'automatic'
+       and exists (select 1 from r where r.machine_id = d.machine_id and r.at > d.start_at)
+    returning d.id, d.machine_id, d.site_id, d.start_at, d.end_at`.execute(tx);
+  return rows;
 }

@@ -15,6 +15,14 @@ export async function lockMachineSignals(tx: Tx, machineId: number): Promise<voi
   await sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}::int, ${machineId}::int)`.execute(tx);
 }
 
+/** `lockMachineSignals` for several machines in one statement, in machine id order (no deadlock). */
+export async function lockMachinesSignals(tx: Tx, machineIds: readonly number[]): Promise<void> {
+  const ids = [...new Set(machineIds)].sort((a, b) => a - b);
+  if (ids.length === 0) return;
+  await sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}::int, m::int)
+    from unnest(${ids}::int[]) with ordinality as u(m, ord) order by ord`.execute(tx);
+}
+
 /** The ideal cycle time of a machine at `at`: the mounted tool's when it has one, else the machine's. */
 function idealCycleAt(machine: RawBuilder<unknown>, at: Date | RawBuilder<unknown>) {
   return sql<number | null>`coalesce(
@@ -125,20 +133,38 @@ export interface CycleGap {
 
 /** The gap before a cycle counted at `at`: the previous counted cycle and what applied then. */
 export async function cycleGapBefore(tx: Tx, machineId: number, at: Date): Promise<CycleGap | undefined> {
-  const result = await sql<CycleGap>`
-    select prev.at as previous_at, m.no_cycle_factor::float8 as no_cycle_factor,
+  return (await cycleGapsBefore(tx, [{ machine_id: machineId, at }]))[0];
+}
+
+/**
+ * `cycleGapBefore` for many cycles in one query: aligned with `cycles`, undefined where the machine
+ * had no counted cycle before, or has no ideal cycle time (its own or a tool's: then no gap is a stop).
+ */
+export async function cycleGapsBefore(
+  tx: Tx,
+  cycles: readonly { machine_id: number; at: Date }[],
+): Promise<(CycleGap | undefined)[]> {
+  if (cycles.length === 0) return [];
+  const result = await sql<CycleGap & { ord: number }>`
+    select i.ord::int as ord, prev.at as previous_at, m.no_cycle_factor::float8 as no_cycle_factor,
       ${idealCycleAt(sql`m.id`, sql`prev.at`)} as ideal_cycle_seconds,
       exists (select 1 from machine_states p
         where p.machine_id = m.id and p.state = any(${stopStates()})
-          and tstzrange(p.started_at, p.ended_at, '[)') && tstzrange(prev.at, ${at}, '[)')) as stopped_between
-    from machines m
+          and tstzrange(p.started_at, p.ended_at, '[)') && tstzrange(prev.at, i.at, '[)')) as stopped_between
+    from unnest(${cycles.map((c) => c.machine_id)}::bigint[], ${cycles.map((c) => c.at)}::timestamptz[])
+         with ordinality as i(machine_id, at, ord)
+    join machines m on m.id = i.machine_id
+      -- Without an ideal cycle time anywhere (machine or a tool it ever had) no gap is a stop.
+      and (m.ideal_cycle_seconds is not null or exists (select 1 from tool_mountings tm
+        join tools t on t.id = tm.tool_id where tm.machine_id = m.id and t.ideal_cycle_seconds is not null))
     join lateral (
       select c.at from machine_counts c
-      where c.machine_id = m.id and c.kind = 'cycle' and c.delta > 0 and c.at < ${at}
+      where c.machine_id = m.id and c.kind = 'cycle' and c.delta > 0 and c.at < i.at
       order by c.at desc limit 1
-    ) prev on true
-    where m.id = ${machineId}`.execute(tx);
-  return result.rows[0];
+    ) prev on true`.execute(tx);
+  const gaps: (CycleGap | undefined)[] = cycles.map(() => undefined);
+  for (const { ord, ...gap } of result.rows) gaps[ord - 1] = gap;
+  return gaps;
 }
 
 /**

@@ -2,6 +2,7 @@ import { SYSTEM_SCOPE, type Database, type Tx } from '../../platform/db/database
 import type { Logger } from '../../platform/logger.ts';
 import {
   closeAutomaticDowntime,
+  closeAutomaticDowntimes,
   latestDowntimesOf,
   openAutomaticDowntime,
   recordPastAutomaticDowntime,
@@ -69,12 +70,12 @@ async function recordEndedStateStop(tx: Tx, change: StateChange, cause: StopCaus
     });
 }
 
-/**
- * The gap before this cycle, when it was a no-cycle stop: the stop to record, or null. Cheap on the
- * common path (one query: the gap was short).
- */
-async function endedNoCycleStop(tx: Tx, count: StoredCount): Promise<{ start: Date; end: Date } | null> {
-  const gap = await repo.cycleGapBefore(tx, count.machine_id, count.at);
+/** The no-cycle stop that a gap before a cycle was, or null. Cheap on the common path (a short gap). */
+async function noCycleStopOf(
+  tx: Tx,
+  count: StoredCount,
+  gap: repo.CycleGap | undefined,
+): Promise<{ start: Date; end: Date } | null> {
   if (!gap || gap.ideal_cycle_seconds === null || gap.stopped_between) return null;
   return countableStop(
     tx,
@@ -85,37 +86,71 @@ async function endedNoCycleStop(tx: Tx, count: StoredCount): Promise<{ start: Da
   );
 }
 
+/** The gap before this cycle, when it was a no-cycle stop: the stop to record, or null. */
+async function endedNoCycleStop(tx: Tx, count: StoredCount): Promise<{ start: Date; end: Date } | null> {
+  return noCycleStopOf(tx, count, await repo.cycleGapBefore(tx, count.machine_id, count.at));
+}
+
+/** The run that ended each machine's automatic stop: its machine and instant. */
+const endedBy = (closed: readonly { machineId: number; end: Date }[]) => {
+  const keys = new Set(closed.map((stop) => `${stop.machineId}|${stop.end.getTime()}`));
+  return (run: { machine_id: number; at: Date }) => keys.has(`${run.machine_id}|${run.at.getTime()}`);
+};
+
 /**
- * The signal recorder's hooks (they run in the adapters' transactions): the machine runs again when
- * its state becomes running or a cycle counts, which ends its open automatic stop at that instant. A
- * stop a person recorded is never ended here. A stop that already ended before the periodic check saw
- * it (or whose signals arrived late) is recorded closed, so the rules hold to the second.
+ * The signal recorder's hooks (they run in the adapters' transactions, once per batch): the machine
+ * runs again when its state becomes running or a cycle counts, which ends its open automatic stop at
+ * that instant (for a batch: the first such instant after the stop began, one statement for all
+ * machines). A stop a person recorded is never ended here. A stop that already ended before the
+ * periodic check saw it (or whose signals arrived late) is recorded closed, so the rules hold to the
+ * second.
  */
 export function createAutoDowntimeHooks(): Required<SignalHooks> {
   return {
-    async afterState(tx, change) {
-      if (change.state !== 'running') return;
-      await repo.lockMachineSignals(tx, change.machine_id);
-      const closed = await closeAutomaticDowntime(tx, change.machine_id, change.at);
-      const previous = change.previous?.state;
-      if (!closed && isStopState(previous)) await recordEndedStateStop(tx, change, previous);
+    async afterStates(tx, changes) {
+      const running = changes.filter((change) => change.state === 'running');
+      if (running.length === 0) return;
+      await repo.lockMachinesSignals(
+        tx,
+        running.map((change) => change.machine_id),
+      );
+      const closedBy = endedBy(
+        await closeAutomaticDowntimes(
+          tx,
+          running.map((change) => ({ machineId: change.machine_id, at: change.at })),
+        ),
+      );
+      for (const change of running) {
+        const previous = change.previous?.state;
+        if (!closedBy(change) && isStopState(previous)) await recordEndedStateStop(tx, change, previous);
+      }
     },
-    async afterCount(tx, count) {
-      if (count.kind !== 'cycle' || count.delta <= 0) return;
-      // Cycles are frequent: the machine's lock is taken only when the gap before this cycle was a
-      // stop (then the periodic check may be opening it right now, and the two must not both write).
-      if (await closeAutomaticDowntime(tx, count.machine_id, count.at)) return;
-      if (!(await endedNoCycleStop(tx, count))) return;
-      await repo.lockMachineSignals(tx, count.machine_id);
-      if (await closeAutomaticDowntime(tx, count.machine_id, count.at)) return;
-      const stop = await endedNoCycleStop(tx, count);
-      if (stop)
-        await recordPastAutomaticDowntime(tx, {
-          machineId: count.machine_id,
-          siteId: count.site_id,
-          ...stop,
-          cause: 'no_cycle',
-        });
+    async afterCounts(tx, counts) {
+      const cycles = counts.filter((count) => count.kind === 'cycle' && count.delta > 0);
+      if (cycles.length === 0) return;
+      const closedBy = endedBy(
+        await closeAutomaticDowntimes(
+          tx,
+          cycles.map((count) => ({ machineId: count.machine_id, at: count.at })),
+        ),
+      );
+      const rest = cycles.filter((count) => !closedBy(count));
+      const gaps = await repo.cycleGapsBefore(tx, rest);
+      for (const [index, count] of rest.entries()) {
+        // Cycles are frequent: the machine's lock is taken only when the gap before this cycle was a
+        // stop (then the periodic check may be opening it right now, and the two must not both write).
+        if (!(await noCycleStopOf(tx, count, gaps[index]))) continue;
+        await repo.lockMachineSignals(tx, count.machine_id);
+        if (await closeAutomaticDowntime(tx, count.machine_id, count.at)) continue;
+        const stop = await endedNoCycleStop(tx, count);
+        if (stop)
+          await recordPastAutomaticDowntime(tx, {
+            machineId: count.machine_id,
+            siteId: count.site_id,
+            ...stop,
+            cause: 'no_cycle',
+          });
+      }
     },
   };
 }

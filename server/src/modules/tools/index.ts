@@ -58,6 +58,8 @@ export function createToolsModule(deps: {
      * tool(s) mounted on it then, in the caller's transaction (idempotent per tool and instant).
      */
     recordMachineCycles: shots.recordMachineCycles,
+    /** The same for a batch of machines and instants (the signal recorder's one call per batch). */
+    recordMachineCycleBatch: shots.recordMachineCycleBatch,
   };
 }
 export type ToolsModule = ReturnType<typeof createToolsModule>;

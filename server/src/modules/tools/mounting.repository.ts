@@ -98,21 +98,6 @@ export async function closeMounting(tx: Tx, id: number, at: Date, by: number | n
     .execute();
 }
 
-/** The mountings on a machine at an instant (one per position). */
-export async function mountedAt(
-  tx: Tx,
-  machineId: number,
-  at: Date,
-): Promise<{ id: number; tool_id: number; site_id: number; mounted_at: Date }[]> {
-  return tx
-    .selectFrom('tool_mountings')
-    .select(['id', 'tool_id', 'site_id', 'mounted_at'])
-    .where('machine_id', '=', machineId)
-    .where('mounted_at', '<=', at)
-    .where((eb) => eb.or([eb('removed_at', 'is', null), eb('removed_at', '>', at)]))
-    .execute();
-}
-
 export async function machineOf(
   tx: Tx,
   machineId: number,
@@ -151,4 +136,26 @@ export async function mountedNowOn(tx: Tx, machineIds: readonly number[]): Promi
       ? Math.round((row.total_shots / row.life_limit_shots) * 1000) / 10
       : null,
   }));
+}
+
+/** `mountedAt` for many (machine, instant) pairs in one query; `index` is the pair's position. */
+export async function mountedAtMany(
+  tx: Tx,
+  pairs: readonly { machine_id: number; at: Date }[],
+): Promise<{ index: number; id: number; tool_id: number; site_id: number; mounted_at: Date }[]> {
+  if (pairs.length === 0) return [];
+  const { rows } = await sql<{
+    index: number;
+    id: number;
+    tool_id: number;
+    site_id: number;
+    mounted_at: Date;
+  }>`
+    select (i.ord - 1)::int as index, tm.id, tm.tool_id, tm.site_id, tm.mounted_at
+      from unnest(${pairs.map((p) => p.machine_id)}::bigint[], ${pairs.map((p) => p.at)}::timestamptz[])
+           with ordinality as i(machine_id, at, ord)
+      join tool_mountings tm
+        on tm.machine_id = i.machine_id and tm.mounted_at <= i.at and (tm.removed_at is null or tm.removed_at > i.at)
+     order by i.ord, tm.tool_id`.execute(tx);
+  return rows;
 }

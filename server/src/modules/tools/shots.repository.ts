@@ -5,7 +5,7 @@ import type {} from './tools.schema.ts';
 import type { ShotReadingOutput, ShotSource } from './tools.dto.ts';
 import type { DeltaResult } from './shots.deltas.ts';
 
-const readingColumns = [
+export const readingColumns = [
   'id',
   'tool_id',
   'taken_at',

@@ -8,14 +8,18 @@ import type { Database, Tx } from '../../platform/db/database.ts';
 import { validationFailed, type FieldError } from '../../platform/errors.ts';
 import { recordChange } from '../audit/index.ts';
 import { pastOrNow } from './mounting.service.ts';
-import * as mountings from './mounting.repository.ts';
-import { computeDeltas, EMPTY_STATE, type StreamRules } from './shots.deltas.ts';
+import { applyReading, type LockedTool } from './shots.apply.ts';
+import {
+  recordMachineCycleBatch as recordMachineCycleBatch_,
+  type MachineCycles,
+  type MachineShots,
+} from './shots.machine.ts';
 import { parseShotsCsv, type CsvShotRow } from './shots.csv.ts';
 import * as shots from './shots.repository.ts';
 import * as tools from './tool.repository.ts';
 import { READ_PERMISSION, toolOrThrow, userIdOf } from './tool.service.ts';
-import type { ShotReadingInput, ShotReadingOutput, ShotsQuery, ShotsSummaryOutput } from './tools.dto.ts';
-import { counterAboveMax, readingConflict, toolNotFound, toolRetired } from './tools.errors.ts';
+import type { ShotReadingInput, ShotsQuery, ShotsSummaryOutput } from './tools.dto.ts';
+import { counterAboveMax, toolNotFound, toolRetired } from './tools.errors.ts';
 
 export const RECORD_PERMISSION = 'shots:record';
 const DAY_MS = 86_400_000;
@@ -24,17 +28,6 @@ const MAX_LISTED_ERRORS = 50;
 /** Runs after readings are stored, in the same transaction (the PM plans' due check hangs here). */
 export type AfterShots = (tx: Tx, toolIds: number[]) => Promise<void>;
 
-type LockedTool = NonNullable<Awaited<ReturnType<typeof tools.lockTool>>>;
-
-function sameReading(a: ShotReadingOutput, b: shots.NewReading): boolean {
-  return (
-    a.kind === b.kind &&
-    a.counter_value === b.counter_value &&
-    a.shots === b.shots &&
-    a.mounting_id === b.mounting_id
-  );
-}
-
 function checkCounter(tool: LockedTool, value: number | null, field: string) {
   if (value !== null && tool.counter_max !== null && value > tool.counter_max) {
     throw counterAboveMax(
@@ -42,57 +35,6 @@ function checkCounter(tool: LockedTool, value: number | null, field: string) {
       { errors: [{ field, message: `at most ${tool.counter_max}` }] },
     );
   }
-}
-
-/**
- * Stores one reading and recomputes the deltas of its stream from the last counter reading before it
- * (a reading inserted out of order changes its later neighbours). Returns the change to the tool's total.
- * The same (tool, taken_at, source) again with the same values changes nothing; with other values it is
- * a conflict.
- */
-async function applyReading(
-  tx: Tx,
-  tool: LockedTool,
-  values: shots.NewReading,
-): Promise<{ reading: ShotReadingOutput; created: boolean; change: number }> {
-  const inserted = await shots.insertReading(tx, values);
-  if (!inserted) {
-    const existing = await shots.readingByKey(tx, values.tool_id, values.taken_at, values.source);
-    if (existing && sameReading(existing, values)) return { reading: existing, created: false, change: 0 };
-    throw readingConflict(
-      `Tool ${tool.asset_number} already has a ${values.source} reading at ${values.taken_at.toISOString()} with other values`,
-      { details: { reading_id: existing?.id } },
-    );
-  }
-  const stream = shots.streamOf(inserted);
-  const anchor = await shots.anchorBefore(tx, tool.id, stream, inserted.taken_at, inserted.id);
-  const rows = await shots.streamAfter(tx, tool.id, stream, anchor);
-  const rules: StreamRules =
-    stream.kind === 'manual'
-      ? { start: 'zero', counter_max: tool.counter_max }
-      : { start: 'baseline', counter_max: null };
-  const results = computeDeltas(
-    rows.map((row) => ({ ...row })),
-    rules,
-    anchor ? { prev: anchor.counter_value, pending: 0 } : EMPTY_STATE,
-  );
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  let change = 0;
-  let reading = inserted;
-  for (const result of results) {
-    const old = byId.get(result.id);
-    if (!old) continue;
-    if (
-      old.delta !== result.delta ||
-      old.is_reset !== result.is_reset ||
-      old.is_rollover !== result.is_rollover
-    ) {
-      await shots.storeDelta(tx, result);
-      change += result.delta - old.delta;
-    }
-    if (result.id === inserted.id) reading = { ...inserted, ...result };
-  }
-  return { reading, created: true, change };
 }
 
 export function createShotsService(deps: {
@@ -109,40 +51,21 @@ export function createShotsService(deps: {
     return tool;
   }
 
-  /** Records a machine's cycle counter as shots of the tool(s) mounted on it at that instant. */
-  async function recordMachineCycles(
-    tx: Tx,
-    input: { machine_id: number; counter_value: number; at: Date },
-  ): Promise<{ tool_ids: number[]; shots: number }> {
-    const mounted = await mountings.mountedAt(tx, input.machine_id, input.at);
-    const toolIds: number[] = [];
-    let total = 0;
-    for (const mounting of mounted.sort((a, b) => a.tool_id - b.tool_id)) {
-      const tool = await lockedTool(tx, mounting.tool_id);
-      const result = await applyReading(tx, tool, {
-        tool_id: tool.id,
-        site_id: tool.site_id,
-        taken_at: input.at,
-        source: 'machine',
-        kind: 'counter',
-        counter_value: input.counter_value,
-        shots: null,
-        mounting_id: mounting.id,
-        note: null,
-        entered_by: null,
-      });
-      if (result.created) {
-        await shots.addToTotal(tx, tool.id, result.change);
-        toolIds.push(tool.id);
-        total += result.change;
-      }
-    }
-    if (toolIds.length > 0 && afterShots) await afterShots(tx, toolIds);
-    return { tool_ids: toolIds, shots: total };
+  /**
+   * Records machines' cycle counters as shots of the tool(s) mounted on each at its instant, for a
+   * whole batch in a few statements (shots.machine.ts); aligned with `inputs`.
+   */
+  const recordMachineCycleBatch = (tx: Tx, inputs: readonly MachineCycles[]) =>
+    recordMachineCycleBatch_(tx, inputs, afterShots);
+
+  /** One machine's cycle counter at one instant (the batch form with one value). */
+  async function recordMachineCycles(tx: Tx, input: MachineCycles): Promise<MachineShots> {
+    return (await recordMachineCycleBatch(tx, [input]))[0] ?? { tool_ids: [], shots: 0 };
   }
 
   return {
     recordMachineCycles,
+    recordMachineCycleBatch,
 
     /** A reading entered by hand: a counter value read off the machine, or shots since the last reading. */
     async record(request: RequestContext, toolId: number, input: ShotReadingInput) {

@@ -185,26 +185,36 @@ export async function updateTool(
 }
 
 /** The tool row locked for the rest of the transaction (readings and mountings change it in turn). */
-export async function lockTool(
-  tx: Tx,
-  id: number,
-): Promise<
-  | {
-      id: number;
-      site_id: number;
-      asset_number: string;
-      status: string;
-      counter_max: number | null;
-      total_shots: number;
-    }
-  | undefined
-> {
+export interface LockedToolRow {
+  id: number;
+  site_id: number;
+  asset_number: string;
+  status: string;
+  counter_max: number | null;
+  total_shots: number;
+  /** The newest reading's instant, any stream (readings are only ever added). */
+  last_reading_at: Date | null;
+}
+
+export async function lockTool(tx: Tx, id: number): Promise<LockedToolRow | undefined> {
   return tx
     .selectFrom('tools')
-    .select(['id', 'site_id', 'asset_number', 'status', 'counter_max', 'total_shots'])
+    .select(['id', 'site_id', 'asset_number', 'status', 'counter_max', 'total_shots', 'last_reading_at'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
+}
+
+/** `lockTool` for many tools in one statement, locked in id order (no deadlock with other batches). */
+export function lockTools(tx: Tx, ids: readonly number[]): Promise<LockedToolRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return tx
+    .selectFrom('tools')
+    .select(['id', 'site_id', 'asset_number', 'status', 'counter_max', 'total_shots', 'last_reading_at'])
+    .where('id', '=', sql<number>`any(${[...ids]}::bigint[])`)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
 }
 
 /** Tools by asset number (case-insensitive) on one site. */

@@ -35,7 +35,7 @@ export interface MqttIngestDeps {
   log: Logger;
   /** The telemetry module's reading writer (resolves after the commit). */
   readings: { write(rows: ReadingRow[]): Promise<{ inserted: number }> };
-  signals: Pick<SignalRecorder, 'recordState' | 'recordCount' | 'markStale' | 'markFresh'>;
+  signals: Pick<SignalRecorder, 'recordStates' | 'recordCounts' | 'markStale' | 'markFresh'>;
   /** The quality module's ingest (POST /ingest's service): validates, resolves, hands to the pipeline. */
   results: { ingest(request: RequestContext, body: unknown): Promise<number> };
   /** The process's metrics registry (/metrics). */
@@ -89,12 +89,14 @@ export function startMqttIngest(deps: MqttIngestDeps): RunningMqttIngest {
     ingestResults: (siteId, items) => deps.results.ingest(siteContext(siteId), items),
     recordSignals: (states, counts) =>
       db.transaction(SYSTEM_SCOPE, async (tx) => {
-        for (const state of [...states].sort((a, b) => a.at.getTime() - b.at.getTime())) {
-          await deps.signals.recordState(tx, state);
-        }
-        for (const count of [...counts].sort((a, b) => a.at.getTime() - b.at.getTime())) {
-          await deps.signals.recordCount(tx, count);
-        }
+        await deps.signals.recordStates(
+          tx,
+          [...states].sort((a, b) => a.at.getTime() - b.at.getTime()),
+        );
+        await deps.signals.recordCounts(
+          tx,
+          [...counts].sort((a, b) => a.at.getTime() - b.at.getTime()),
+        );
       }),
     deadLetter: (letters) =>
       letters.length === 0

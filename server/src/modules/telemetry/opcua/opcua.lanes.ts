@@ -5,6 +5,7 @@ import type { SignalRecorder } from '../signals.service.ts';
 import type { CountKind, MachineRef, MachineState } from '../signals.types.ts';
 import type { ConnectionStatus } from './opcua.dto.ts';
 import * as connections from './opcua.repository.ts';
+import { runsOf, type OtherEntry, type Run } from './opcua.runs.ts';
 
 /** One thing the ingest process writes, in the order it happened for its machine. */
 export type IngestEntry =
@@ -132,8 +133,8 @@ export function createIngestLanes(options: LaneOptions) {
     const dataMachines = new Set<number>();
     let latest = 0;
     await options.db.transaction(SYSTEM_SCOPE, async (tx) => {
+      for (const run of runsOf(batch)) await writeRun(tx, run);
       for (const entry of batch) {
-        await writeEntry(tx, entry);
         if (entry.type === 'count' || entry.type === 'state') {
           dataMachines.add(entry.machine.machine_id);
           latest = Math.max(latest, entry.received_at);
@@ -158,27 +159,44 @@ export function createIngestLanes(options: LaneOptions) {
     }
   }
 
-  async function writeEntry(tx: Tx, entry: IngestEntry): Promise<void> {
-    const ref = { machine_id: entry.machine.machine_id, site_id: entry.machine.site_id };
-    switch (entry.type) {
+  /** A run of counts or of states goes to the recorder's batch form (one statement per step). */
+  async function writeRun(tx: Tx, run: Run): Promise<void> {
+    switch (run.type) {
       case 'count':
-        await options.signals.recordCount(tx, {
-          ...ref,
-          kind: entry.kind,
-          counter_value: entry.counter_value,
-          source: 'opcua',
-          at: entry.at,
-        });
+        await options.signals.recordCounts(
+          tx,
+          run.entries.map((entry) => ({
+            machine_id: entry.machine.machine_id,
+            site_id: entry.machine.site_id,
+            kind: entry.kind,
+            counter_value: entry.counter_value,
+            source: 'opcua',
+            at: entry.at,
+          })),
+        );
         return;
       case 'state':
-        await options.signals.recordState(tx, {
-          ...ref,
-          state: entry.state,
-          raw_value: entry.raw_value,
-          source: 'opcua',
-          at: entry.at,
-        });
+        await options.signals.recordStates(
+          tx,
+          run.entries.map((entry) => ({
+            machine_id: entry.machine.machine_id,
+            site_id: entry.machine.site_id,
+            state: entry.state,
+            raw_value: entry.raw_value,
+            source: 'opcua',
+            at: entry.at,
+          })),
+        );
         return;
+      case 'other':
+        await writeEntry(tx, run.entry);
+        return;
+    }
+  }
+
+  async function writeEntry(tx: Tx, entry: OtherEntry): Promise<void> {
+    const ref = { machine_id: entry.machine.machine_id, site_id: entry.machine.site_id };
+    switch (entry.type) {
       case 'stale':
         await options.signals.markStale(tx, { ...ref, source: 'opcua', reason: entry.reason, at: entry.at });
         return;
