@@ -37,14 +37,14 @@ afterAll(async () => {
 });
 
 /** A process: its own pool, and what it was told (lead / follow) in order. */
-function process_(lock: string) {
+function process_(lock: string, checkMs = CHECK_MS) {
   const pool = new pg.Pool({ connectionString: url, max: 3 });
   pool.on('error', () => undefined);
   pools.push(pool);
   const told: string[] = [];
   const leadership = holdLeadership(pool, log, {
     name: lock,
-    checkMs: CHECK_MS,
+    checkMs,
     onLead: () => void told.push('lead'),
     onFollow: () => void told.push('follow'),
   });
@@ -80,9 +80,11 @@ describe('leadership', () => {
   });
 
   it('hands over when the leader’s session is cut; the old leader follows once it sees the new one', async () => {
-    const first = process_('lock-c');
+    // The old leader looks again only every 2 s, the other every 50 ms: the other takes the freed lock
+    // first (were the old leader first, it would simply lead on, which is as right).
+    const first = process_('lock-c', 2_000);
     await until('the first to lead', () => first.leadership.leading());
-    const second = process_('lock-c');
+    const second = process_('lock-c', 50);
     await settle();
     expect(second.leadership.leading()).toBe(false);
 
@@ -98,8 +100,8 @@ describe('leadership', () => {
       name,
     );
     expect(cut.rows[0]?.n).toBe(1);
-    await until('the second to lead', () => second.leadership.leading());
-    await until('the first to follow', () => !first.leadership.leading());
+    await until('the second to lead', () => second.leadership.leading(), 10_000);
+    await until('the first to follow', () => !first.leadership.leading(), 15_000);
     expect(first.told).toEqual(['lead', 'follow']);
     expect(second.told).toEqual(['lead']);
     await settle();
