@@ -52,7 +52,8 @@ describe('the MQTT batcher', () => {
       ack: (m) => acked.push(m.messageId ?? 0),
       shards: 2,
       shardOf: (m) => (machineOf(m) === 'M1' ? 0 : 1),
-      lingerMs: 1,
+      // Long enough that the four pushes below are one batch per shard even on a busy machine.
+      lingerMs: 30,
     });
     const first = [message('M1'), message('M2'), message('M1'), message('M2')];
     for (const m of first) batcher.push(m);
@@ -63,10 +64,10 @@ describe('the MQTT batcher', () => {
       [first[1]!.messageId, first[3]!.messageId],
     ]);
 
-    // A shard writes one batch at a time: more of M1 wait until its batch is done.
+    // A shard writes one batch at a time: more of M1 wait until its batch is done (past the linger).
     const later = message('M1');
     batcher.push(later);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
     expect(writes.started).toHaveLength(2);
 
     // M2's batch commits first: nothing is acknowledged, since the first message (M1's) is not done.
